@@ -2,4 +2,5 @@
 export * from './evm/hex.ts';
 export * from './evm/safe-hash.ts';
 export * from './evm/safe-tx.ts';
+export * from './evm/signatures.ts';
 export * from './evm/versions.ts';
