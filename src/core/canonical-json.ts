@@ -4,19 +4,20 @@
  * faithfully (undefined, functions, bigint, non-finite numbers) instead of silently dropping them.
  */
 import canonicalizeImpl from 'canonicalize';
-import { InvalidInputError } from './errors.ts';
 import { utf8 } from './bytes.ts';
+import { InvalidInputError } from './errors.ts';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
 function check(v: unknown, path: string): void {
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return;
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new InvalidInputError('JSON_NOT_CANONICAL', `${path} is not a finite number`);
+    if (!Number.isFinite(v))
+      throw new InvalidInputError('JSON_NOT_CANONICAL', `${path} is not a finite number`);
     return;
   }
   if (Array.isArray(v)) {
-    v.forEach((x, i) => check(x, `${path}[${i}]`));
+    for (let i = 0; i < v.length; i++) check(v[i], `${path}[${i}]`);
     return;
   }
   if (typeof v === 'object') {

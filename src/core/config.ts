@@ -19,10 +19,15 @@ const boolFromEnv = z.preprocess((v) => {
 }, z.boolean());
 
 const intFromEnv = (min: number, max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v), z.number().int().min(min).max(max));
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
+    z.number().int().min(min).max(max),
+  );
 
 /** A C2SP signed-note verifier key: `<name>+<hex key id>+<base64 key>`. Parsed properly by the ledger. */
-const verifierKey = z.string().regex(/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/, 'expected a verifier key "name+hash+base64"');
+const verifierKey = z
+  .string()
+  .regex(/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/, 'expected a verifier key "name+hash+base64"');
 
 export const configSchema = z
   .object({
@@ -106,7 +111,10 @@ const ENV_KEYS: string[] = [
 ];
 
 export function envNameFor(path: string): string {
-  return `RAMPART_${path.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+  return `RAMPART_${path
+    .replace(/\./g, '_')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()}`;
 }
 
 function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
@@ -139,12 +147,16 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    throw new ConfigError(`config file ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`, {
-      file,
-    });
+    throw new ConfigError(
+      `config file ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
+      {
+        file,
+      },
+    );
   }
   if (data === null || data === undefined) return {};
-  if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`config file ${file} must hold an object`, { file });
+  if (typeof data !== 'object' || Array.isArray(data))
+    throw new ConfigError(`config file ${file} must hold an object`, { file });
   return data as Record<string, unknown>;
 }
 

@@ -12,7 +12,11 @@ export class RampartError extends Error {
   /** HTTP status the server maps this error to. */
   readonly status: number;
 
-  constructor(code: string, message: string, opts: { details?: ErrorDetails; cause?: unknown; status?: number } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    opts: { details?: ErrorDetails; cause?: unknown; status?: number } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
     this.details = opts.details;

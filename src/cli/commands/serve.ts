@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { createRampart } from '../../server/app.ts';
+import { seedDemo } from '../../server/demo.ts';
+import { configFrom, type GlobalOptions } from '../context.ts';
+import { parseIntArg } from '../output.ts';
+
+export function serveCommand(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('serve')
+    .description('start Rampart: API, TAXII, ledger tiles and the console')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--port <port>', 'port (default 8080)')
+    .option('--demo', 'seed demo data into an empty store')
+    .action(async (o: { host?: string; port?: string; demo?: boolean }) => {
+      const config = configFrom(globals(), {
+        'server.host': o.host,
+        'server.port': parseIntArg('--port', o.port),
+        demo: o.demo ? true : undefined,
+      });
+      const app = await createRampart(config, { logger: true });
+      if (config.demo) {
+        const n = await seedDemo(app.ledger);
+        if (n > 0) app.http.log.info(`seeded ${n} demo ledger entries`);
+      }
+      const address = await app.http.listen({ host: config.server.host, port: config.server.port });
+      const shown = config.server.publicUrl ?? address.replace('127.0.0.1', 'localhost');
+      process.stderr.write(
+        `\nRampart is running: console ${shown}/  ·  API ${shown}/api/v1/openapi.json  ·  store ${app.store.location}\n\n`,
+      );
+      let closing = false;
+      const shutdown = (signal: string) => {
+        if (closing) return;
+        closing = true;
+        app.http.log.info(`${signal}: finishing in-flight requests and checkpoints`);
+        app.close().then(
+          () => process.exit(0),
+          (e) => {
+            process.stderr.write(`shutdown failed: ${(e as Error).message}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+    });
+}

@@ -1,0 +1,46 @@
+/** `rampart`: one subcommand family per module. Exit 0 ok, 1 invalid or denied, 2 usage. */
+import { Command, CommanderError } from 'commander';
+import { demoCommand } from './commands/demo.ts';
+import { ledgerCommand } from './commands/ledger.ts';
+import { serveCommand } from './commands/serve.ts';
+import type { GlobalOptions } from './context.ts';
+import { EXIT_USAGE, reportError } from './output.ts';
+
+const program = new Command('rampart')
+  .description('Rampart: security control plane for cryptocurrency exchanges')
+  .option('--config <file>', 'config file (default ./rampart.config.json|yaml, or RAMPART_CONFIG)')
+  .option('--data-dir <dir>', 'data directory (default ./data, or RAMPART_DATA_DIR)')
+  .option(
+    '--database-url <url>',
+    'postgres:// URL (default: SQLite in the data directory; or RAMPART_DATABASE_URL)',
+  )
+  .option('--json', 'print results as JSON')
+  .showHelpAfterError()
+  .exitOverride();
+program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+for (const c of [program]) c.exitOverride();
+
+const globals = () => program.opts<GlobalOptions>();
+serveCommand(program, globals);
+demoCommand(program, globals);
+ledgerCommand(program, globals);
+
+// Every subcommand reports usage errors with exit 2 instead of commander's exit(1).
+function override(c: Command): void {
+  c.exitOverride();
+  for (const s of c.commands) override(s);
+}
+override(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode =
+      e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0
+        ? 0
+        : EXIT_USAGE;
+  } else {
+    process.exitCode = reportError(e, Boolean(globals().json));
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Composition: config → store → ledger (and witness) → HTTP app. Domain modules never import
+ * this file; it only wires them.
+ */
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Clock, type Config, systemClock } from '../core/index.ts';
+import { Ledger, loadLogSigner, loadWitnessSigner, WitnessService } from '../ledger/index.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { buildHttp } from './http.ts';
+import { noPrincipals, type PrincipalResolver } from './permissions.ts';
+
+export interface RampartApp {
+  config: Config;
+  store: Store;
+  ledger: Ledger;
+  witness: WitnessService | undefined;
+  http: FastifyInstance;
+  /** Stop taking requests, finish in-flight ones and pending checkpoints, close the store. */
+  close(): Promise<void>;
+}
+
+export interface CreateOptions {
+  clock?: Clock;
+  logger?: boolean | Record<string, unknown>;
+  resolvePrincipal?: PrincipalResolver;
+  /** An already-open store (tests). */
+  store?: Store;
+}
+
+export async function createRampart(config: Config, opts: CreateOptions = {}): Promise<RampartApp> {
+  const clock = opts.clock ?? systemClock;
+  const store =
+    opts.store ?? (await openStore({ databaseUrl: config.database.url, dataDir: config.dataDir }));
+  let http: FastifyInstance | undefined;
+  try {
+    const signer = loadLogSigner(join(config.dataDir, 'ledger.key'), config.ledger.origin);
+    const ledger = new Ledger({
+      store,
+      clock,
+      origin: config.ledger.origin,
+      signer,
+      checkpointEveryEntries: config.ledger.checkpointEveryEntries,
+      checkpointEverySeconds: config.ledger.checkpointEverySeconds,
+      witnesses: config.ledger.witnesses,
+      witnessQuorum: config.ledger.witnessQuorum,
+      log: (msg, data) => http?.log.warn(data ?? {}, msg),
+    });
+    const witness = config.witness.enabled
+      ? new WitnessService({
+          store,
+          clock,
+          signer: loadWitnessSigner(join(config.dataDir, 'witness.key'), `${config.ledger.origin}/witness`),
+          logs: config.witness.logs,
+        })
+      : undefined;
+    http = await buildHttp({
+      config,
+      ledger,
+      witness,
+      logger: opts.logger ?? false,
+      resolvePrincipal: opts.resolvePrincipal ?? noPrincipals,
+    });
+    ledger.start();
+    const app: RampartApp = {
+      config,
+      store,
+      ledger,
+      witness,
+      http,
+      async close() {
+        await http!.close();
+        await ledger.stop();
+        await store.close();
+      },
+    };
+    return app;
+  } catch (e) {
+    await http?.close().catch(() => {});
+    if (!opts.store) await store.close().catch(() => {});
+    throw e;
+  }
+}

@@ -1,0 +1,88 @@
+/** The Fastify app: validation and OpenAPI from zod schemas, permissions, errors, routes, console. */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from '../core/index.ts';
+import { type Ledger, ledgerRoutes, type WitnessService, witnessRoutes } from '../ledger/index.ts';
+import { installErrorHandling } from './errors.ts';
+import { enforcePermissions, type PrincipalResolver } from './permissions.ts';
+
+const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+export interface HttpOptions {
+  config: Config;
+  ledger: Ledger;
+  witness: WitnessService | undefined;
+  logger: boolean | Record<string, unknown>;
+  resolvePrincipal: PrincipalResolver;
+}
+
+export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: o.logger === false ? false : o.logger === true ? { level: o.config.logLevel } : o.logger,
+    return503OnClosing: true,
+    bodyLimit: 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  enforcePermissions(app, o.resolvePrincipal);
+  // tlog-witness bodies are text/plain
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Rampart API',
+        version: '1',
+        description: 'Security control plane for cryptocurrency exchanges',
+      },
+    },
+    transform: jsonSchemaTransform,
+    hideUntagged: false,
+  });
+
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get(
+    '/healthz',
+    {
+      config: { permission: 'public' },
+      schema: { response: { 200: z.object({ ok: z.literal(true), store: z.string() }) } },
+    },
+    async () => ({ ok: true as const, store: o.ledger.store.dialect }),
+  );
+  api.get('/api/v1/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  await app.register(ledgerRoutes, { ledger: o.ledger });
+  if (o.witness) await app.register(witnessRoutes, { witness: o.witness, prefix: '/witness' });
+
+  // The console: static files, and index.html for client-side routes.
+  const haveWeb = existsSync(WEB_DIST);
+  if (haveWeb) await app.register(fastifyStatic, { root: WEB_DIST, serve: false });
+  app.get('/*', { config: { permission: 'public' }, schema: { hide: true } }, async (req, reply) => {
+    if (!haveWeb)
+      return reply.code(503).type('text/plain').send('The console is not built: run `npm run build:web`.\n');
+    const path = (req.params as { '*': string })['*'];
+    if (path.startsWith('api/'))
+      return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.url}` } });
+    if (path && /^[\w./-]+$/.test(path) && !path.includes('..') && existsSync(`${WEB_DIST}${path}`))
+      return reply.sendFile(path);
+    return reply.sendFile('index.html');
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}` } });
+  });
+  await app.ready();
+  return app;
+}

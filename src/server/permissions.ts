@@ -1,0 +1,52 @@
+/**
+ * Deny by default (DESIGN principle 3): every route declares the permission it needs in its
+ * `config.permission`; registering a route without one throws, so the server does not start.
+ * `public` is an explicit choice, used only for what a transparency log must serve to anyone
+ * (checkpoints, tiles, proofs, the verifier key), the witness endpoint (authenticated by the
+ * checkpoint's own signature, per C2SP tlog-witness), health and the console's static files.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { RampartError } from '../core/index.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    permission?: string;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export interface Principal {
+  id: string;
+  kind: 'user' | 'service';
+  permissions: ReadonlySet<string>;
+}
+
+/** Resolves the caller; the access module plugs passkey sessions and signed service requests in here. */
+export type PrincipalResolver = (req: FastifyRequest) => Promise<Principal | undefined>;
+
+/** Until the access module lands, nobody is authenticated: every non-public route answers 401. */
+export const noPrincipals: PrincipalResolver = async () => undefined;
+
+export function enforcePermissions(app: FastifyInstance, resolve: PrincipalResolver): void {
+  app.addHook('onRoute', (route) => {
+    const permission = route.config?.permission;
+    if (typeof permission !== 'string' || permission.length === 0)
+      throw new Error(
+        `route ${route.method} ${route.url} declares no permission; every route must (deny by default)`,
+      );
+  });
+  app.addHook('preHandler', async (req) => {
+    const permission = req.routeOptions.config?.permission;
+    if (permission === 'public') return;
+    const principal = await resolve(req);
+    if (!principal) throw new RampartError('AUTH_REQUIRED', 'authentication required', { status: 401 });
+    if (!principal.permissions.has(permission!))
+      throw new RampartError('PERMISSION_DENIED', `permission ${permission} is required`, {
+        status: 403,
+        details: { permission },
+      });
+    req.principal = principal;
+  });
+}

@@ -1,0 +1,3 @@
+export type { Dialect } from './dialect.ts';
+export { openStore, type SqliteSynchronous, type Store, type StoreOptions } from './open.ts';
+export type * from './schema.ts';

@@ -1,0 +1,15 @@
+import type { Migration } from 'kysely';
+import type { Dialect } from '../dialect.ts';
+import { ledgerMigration } from './0001-ledger.ts';
+import { settingsMigration } from './0002-settings.ts';
+
+/**
+ * Every migration, in order. Names are permanent: a released migration is never edited,
+ * only followed by a new one. Later modules append theirs here.
+ */
+export function allMigrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001-ledger': ledgerMigration(dialect),
+    '0002-settings': settingsMigration(dialect),
+  };
+}

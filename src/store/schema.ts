@@ -1,0 +1,67 @@
+/**
+ * Row types of every table, for Kysely. Byte columns are BLOB on SQLite and BYTEA on PostgreSQL
+ * (both arrive as Buffer); integers that can grow past 2^31 are BIGINT on PostgreSQL, parsed to
+ * JS numbers (safe to 2^53) by the pg type parser installed in open.ts.
+ */
+import type { Generated } from 'kysely';
+
+export interface LedgerHeadTable {
+  id: number;
+  size: number;
+}
+
+export interface LedgerEntryTable {
+  /** Leaf index in the Merkle tree (0-based). */
+  idx: number;
+  time: string;
+  actor: string;
+  action: string;
+  subject: string;
+  /** The RFC 8785 canonical JSON of the entry: exactly the bytes hashed as the RFC 6962 leaf. */
+  entry: string;
+  /** Leaf hash followed by the hash of every complete subtree this leaf completes (32 bytes each). */
+  hashes: Uint8Array;
+}
+
+export interface LedgerCheckpointTable {
+  size: number;
+  root: Uint8Array;
+  /** The signed note (with witness cosignatures once gathered). */
+  note: string;
+  time: string;
+  /** 1 when published: signed, and cosigned by the configured witness quorum. */
+  published: number;
+}
+
+export interface WitnessStateTable {
+  /** Origin of a log this instance witnesses. */
+  origin: string;
+  size: number;
+  root: Uint8Array;
+  note: string;
+  updated_at: string;
+}
+
+export interface LedgerWitnessProgressTable {
+  /** Name of a witness this log asks for cosignatures. */
+  witness: string;
+  /** Size of the last checkpoint that witness cosigned for us. */
+  size: number;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: string;
+  version: Generated<number>;
+}
+
+export interface Database {
+  ledger_head: LedgerHeadTable;
+  ledger_entries: LedgerEntryTable;
+  ledger_checkpoints: LedgerCheckpointTable;
+  ledger_witness_progress: LedgerWitnessProgressTable;
+  witness_state: WitnessStateTable;
+  settings: SettingTable;
+}
