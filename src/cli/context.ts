@@ -1,6 +1,6 @@
 /** Opening what a command works on: the local store (config, --data-dir, --database-url). */
 import { join } from 'node:path';
-import { type Config, loadConfig } from '../core/index.ts';
+import { type Config, loadConfig } from '../core/node.ts';
 import { Ledger, loadLogSigner } from '../ledger/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 

@@ -1,6 +1,6 @@
+/** The core's browser-safe surface (no node: imports). Node-only parts: ./node.ts. */
 export * from './bytes.ts';
 export * from './canonical-json.ts';
 export * from './clock.ts';
-export * from './config.ts';
 export * from './errors.ts';
 export * from './hash.ts';

@@ -243,5 +243,10 @@ export class Ledger {
 
 function toStored(r: { idx: number; entry: string; hashes: Uint8Array }): StoredEntry {
   const e = JSON.parse(r.entry) as Entry;
-  return { ...e, index: Number(r.idx), text: r.entry, leafHash: r.hashes.subarray(0, 32) };
+  return {
+    ...e,
+    index: Number(r.idx),
+    text: r.entry,
+    leafHash: new Uint8Array(r.hashes.buffer, r.hashes.byteOffset, 32),
+  };
 }

@@ -31,6 +31,7 @@ export async function readNodes(db: Kysely<Database>, ids: NodeId[]): Promise<Ui
           details: { level: ids[i]!.level, index: ids[i]!.index },
         },
       );
-    return hashes.subarray(start, start + HASH_SIZE);
+    // A plain Uint8Array view (drivers hand back Buffers).
+    return new Uint8Array(hashes.buffer, hashes.byteOffset + start, HASH_SIZE);
   });
 }

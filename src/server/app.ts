@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Clock, type Config, systemClock } from '../core/index.ts';
+import { type Clock, systemClock } from '../core/index.ts';
+import type { Config } from '../core/node.ts';
 import { Ledger, loadLogSigner, loadWitnessSigner, WitnessService } from '../ledger/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { buildHttp } from './http.ts';

@@ -11,7 +11,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Config } from '../core/index.ts';
+import type { Config } from '../core/node.ts';
 import { type Ledger, ledgerRoutes, type WitnessService, witnessRoutes } from '../ledger/index.ts';
 import { installErrorHandling } from './errors.ts';
 import { enforcePermissions, type PrincipalResolver } from './permissions.ts';

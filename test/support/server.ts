@@ -1,6 +1,5 @@
 /** A real Rampart (store, ledger, HTTP) on a free loopback port, on the suite's database. */
-import type { ConfigInput } from '../../src/core/index.ts';
-import { configSchema } from '../../src/core/index.ts';
+import { type ConfigInput, configSchema } from '../../src/core/node.ts';
 import { createRampart, type RampartApp } from '../../src/server/app.ts';
 import { seedDemo } from '../../src/server/demo.ts';
 import { createTestDb, type TestDb } from './db.ts';
@@ -14,7 +13,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  opts: { demo?: boolean; config?: Partial<ConfigInput>; db?: TestDb; keepDb?: boolean } = {},
+  opts: { demo?: boolean; config?: Partial<ConfigInput>; db?: TestDb; keepDb?: boolean; port?: number } = {},
 ): Promise<TestServer> {
   const db = opts.db ?? (await createTestDb());
   const config = configSchema.parse({
@@ -26,13 +25,16 @@ export async function startTestServer(
   });
   const app = await createRampart(config);
   if (opts.demo) await seedDemo(app.ledger);
-  const address = await app.http.listen({ host: '127.0.0.1', port: 0 });
+  const address = await app.http.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
+  let closed = false;
   return {
     url: address,
     app,
     db,
     rawSql: (sql, params) => db.rawSql(sql, params),
     async close() {
+      if (closed) return;
+      closed = true;
       await app.close();
       if (!opts.keepDb) await db.drop();
     },

@@ -1,0 +1,2 @@
+/** The core's Node-only surface: configuration from files and the environment. */
+export * from './config.ts';
