@@ -6,6 +6,7 @@ import { canonicalJson, InvalidInputError } from '../../src/core/index.ts';
 test('RFC 8785: key order by UTF-16 code units, number serialisation as ECMAScript', () => {
   assert.equal(canonicalJson({ b: 1, a: [true, null, 'x'] }), '{"a":[true,null,"x"],"b":1}');
   assert.equal(
+    // biome-ignore lint/correctness/noPrecisionLoss: the RFC's own example literal
     canonicalJson({ numbers: [333333333.33333329, 1e30, 4.5, 2e-3, 0.000000000000000000000000001] }),
     '{"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27]}',
   );
