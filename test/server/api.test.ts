@@ -136,7 +136,8 @@ describe('HTTP API', () => {
       size,
     );
     assert.equal(tile.length, size * 32);
-    for (const [i, data] of bundle.entries()) assert.deepEqual(leafHash(data), tile.subarray(i * 32, i * 32 + 32));
+    for (const [i, data] of bundle.entries())
+      assert.deepEqual(leafHash(data), tile.subarray(i * 32, i * 32 + 32));
   });
 
   test('`rampart ledger verify --url` checks the whole log from outside, and notices a rewrite', async () => {
