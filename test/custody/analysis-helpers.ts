@@ -1,0 +1,2 @@
+export { canonicalJson as canonicalJsonForTest } from '../../src/core/index.ts';
+export * from '../../src/custody/index.ts';
