@@ -1,0 +1,25 @@
+/** Layout and the (tiny) router: the path picks the page; `/` is the ledger for now. */
+import { LedgerPage } from './ledger/LedgerPage.tsx';
+import { Nav } from './Nav.tsx';
+
+export function App() {
+  const path = window.location.pathname.replace(/\/+$/, '') || '/';
+  const current = path === '/' ? '/ledger' : path;
+  return (
+    <div className="layout">
+      <Nav current={current} />
+      <main className="content">{current === '/ledger' ? <LedgerPage /> : <NotFound path={path} />}</main>
+    </div>
+  );
+}
+
+function NotFound({ path }: { path: string }) {
+  return (
+    <>
+      <h1>Not found</h1>
+      <p>
+        There is no console page at <code>{path}</code>. <a href="/ledger">Go to the ledger</a>.
+      </p>
+    </>
+  );
+}

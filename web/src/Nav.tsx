@@ -1,0 +1,35 @@
+/** The console's left navigation. Pages not built yet are listed, disabled, as "coming". */
+const PAGES: { path: string; label: string; ready: boolean }[] = [
+  { path: '/ledger', label: 'Ledger', ready: true },
+  { path: '/approvals', label: 'Approvals', ready: false },
+  { path: '/custody', label: 'Custody', ready: false },
+  { path: '/access', label: 'Access', ready: false },
+  { path: '/alliance', label: 'Alliance', ready: false },
+  { path: '/reserves', label: 'Reserves', ready: false },
+  { path: '/tracing', label: 'Tracing', ready: false },
+];
+
+export function Nav({ current }: { current: string }) {
+  return (
+    <nav className="sidenav" aria-label="Console">
+      <a className="brand" href="/">
+        Rampart
+      </a>
+      <ul>
+        {PAGES.map((p) => (
+          <li key={p.path}>
+            {p.ready ? (
+              <a href={p.path} aria-current={current === p.path ? 'page' : undefined}>
+                {p.label}
+              </a>
+            ) : (
+              <span className="disabled" aria-disabled="true" title="Not built yet">
+                {p.label} <small>coming</small>
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
