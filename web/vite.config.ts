@@ -11,32 +11,24 @@ import { defineConfig, type Plugin } from 'vite';
 
 const webDir = fileURLToPath(new URL('.', import.meta.url));
 const repoDir = fileURLToPath(new URL('..', import.meta.url));
-const coreIndex = fileURLToPath(new URL('../src/core/index.ts', import.meta.url));
 const nodeBuiltins = new Set(builtinModules);
 
-const NO_CONFIG = '\0rampart:no-node-config';
-
 /**
- * The browser gets src/core without its Node-only configuration loader (node:fs, yaml, zod):
- * ledger code imports `core/index.ts`, which re-exports `config.ts`; here that re-export
- * resolves to an empty module. Anything else in the browser graph that reaches for a Node
- * built-in fails the build instead of shipping a stub.
+ * The browser verifier shares the server's pure code (src/core/index.ts is browser-safe; the
+ * Node-only config loader lives in src/core/node.ts). Anything in the browser graph that reaches
+ * for a Node built-in fails the build instead of shipping a stub.
  */
 function browserOnly(): Plugin {
   return {
     name: 'rampart-browser-only',
     enforce: 'pre',
     resolveId(source, importer) {
-      if (importer === coreIndex && source === './config.ts') return NO_CONFIG;
       if (source.startsWith('node:') || nodeBuiltins.has(source)) {
         this.error(
           `${importer ?? 'the console'} imports the Node-only module "${source}"; browser code must stay pure`,
         );
       }
       return null;
-    },
-    load(id) {
-      return id === NO_CONFIG ? 'export {};' : null;
     },
   };
 }
