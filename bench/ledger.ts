@@ -176,9 +176,7 @@ export async function run(log: (s: string) => void): Promise<Report> {
   }
 
   try {
-    const { startPostgres } = (await import('../scripts/postgres.mjs')) as {
-      startPostgres: () => Promise<{ url: string; stop: () => Promise<void> }>;
-    };
+    const { startPostgres } = await import('../scripts/postgres.mjs');
     const pg = await startPostgres();
     try {
       const store = await openStore({

@@ -8,7 +8,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { type Clock, InvalidInputError, NotFoundError, RampartError, systemClock } from '../core/index.ts';
 import type { Database, Store } from '../store/index.ts';
-import { type Appended, appendEntries } from './append.ts';
+import { type Appended, appendEntries, type Frontier } from './append.ts';
 import { CheckpointPublisher, type PublisherOptions, type StoredCheckpoint } from './checkpoint-publisher.ts';
 import type { Entry, EntryInput } from './entry.ts';
 import { consistencyProof, EMPTY_ROOT, inclusionProof, type NodeId, treeRoot } from './merkle/index.ts';
@@ -39,6 +39,8 @@ export class Ledger {
   readonly clock: Clock;
   readonly publisher: CheckpointPublisher;
   private readonly listeners = new Set<(size: number) => void>();
+  /** Frontier of the last committed append (only ever replaced after a commit). */
+  private frontier: Frontier | undefined;
 
   constructor(opts: LedgerOptions) {
     this.store = opts.store;
@@ -88,13 +90,14 @@ export class Ledger {
             status: 500,
           },
         );
-      const appended = await appendEntries(trx, queued, this.clock);
-      return { result, appended };
+      const { appended, frontier } = await appendEntries(trx, queued, this.clock, this.frontier);
+      return { result, appended, frontier };
     });
+    this.frontier = out.frontier;
     const size = out.appended.at(-1)!.index + 1;
     for (const l of this.listeners) l(size);
     this.publisher.notify(size);
-    return out;
+    return { result: out.result, appended: out.appended };
   }
 
   /** Append one entry, optionally with the domain change it records. */

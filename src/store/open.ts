@@ -68,7 +68,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   }
   try {
     await migrate(db, dialect, opts.extraMigrations);
@@ -108,4 +108,30 @@ async function migrate(
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? error}`);
   }
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement anew; Rampart runs the same few statements
+ * over and over, so keep the prepared ones (bounded, least recently added evicted).
+ */
+function withStatementCache(db: BetterSqlite3.Database, max = 500): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = db.prepare.bind(db);
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      return (source: string) => {
+        let st = cache.get(source);
+        if (!st) {
+          st = prepare(source);
+          if (cache.size >= max) cache.delete(cache.keys().next().value!);
+          cache.set(source, st);
+        }
+        return st;
+      };
+    },
+  });
 }
