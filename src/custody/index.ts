@@ -1,6 +1,7 @@
 /** Public surface of the custody module. */
 
 export * from './analysis/analyze.ts';
+export * from './analysis/analyze-simulated.ts';
 export * from './analysis/check-calls.ts';
 export * from './analysis/check-screening.ts';
 export * from './analysis/check-simulation.ts';
@@ -17,5 +18,9 @@ export * from './evm/hex.ts';
 export * from './evm/safe-hash.ts';
 export * from './evm/safe-tx.ts';
 export * from './evm/signatures.ts';
+export * from './evm/simulate/artifacts.ts';
+export * from './evm/simulate/simulator.ts';
+export * from './evm/simulate/token-effects.ts';
 export * from './evm/simulate/types.ts';
+export * from './evm/simulate/wallet-slots.ts';
 export * from './evm/versions.ts';

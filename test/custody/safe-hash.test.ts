@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { hashTypedData, keccak256, toHex } from 'viem';
 import {
   parseSafeTxList,
   parseSafeVersion,
+  SAFE_TX_TYPE,
   SAFE_VERSIONS,
+  type SafeVersion,
+  safeDomainTypes,
   safeHashes,
   safeTxTypes,
   safeTypedData,
@@ -66,29 +71,36 @@ describe('Safe EIP-712 hashes: the Bybit nonce-71 record', () => {
   });
 });
 
-describe('Safe SafeTx type per version', () => {
-  it('1.0.0 hashes `dataGas`, later versions `baseGas` (the type hashes in the contracts)', () => {
-    const typeHash = (v: (typeof SAFE_VERSIONS)[number]) =>
-      keccak256(
-        toHex(
-          `SafeTx(${safeTxTypes(v)
-            .map((f) => `${f.type} ${f.name}`)
-            .join(',')})`,
-        ),
-      );
-    // SAFE_TX_TYPEHASH constants as written in GnosisSafe.sol 1.0.0 and 1.1.1+ (checked against the
-    // installed contract sources in safe-contracts-source.test.ts).
-    assert.equal(typeHash('1.0.0'), '0x14d461bc7412367e924637b363c7bf29b8f47e2f84869f4426e5633d8af47b20');
-    for (const v of ['1.1.1', '1.2.0', '1.3.0', '1.4.1'] as const) {
-      assert.equal(typeHash(v), '0xbb8310d486368db6bd6f849402fdd73ad53d316b5a4b2644ad6efe0f941286d8');
-    }
-  });
+describe('Safe EIP-712 types against the contract sources of every version', () => {
+  const require = createRequire(import.meta.url);
+  const source = (v: SafeVersion) =>
+    readFileSync(
+      require.resolve(`safe-contracts-${v}/contracts/${v === '1.4.1' ? 'Safe' : 'GnosisSafe'}.sol`),
+      'utf8',
+    );
+  const constant = (src: string, name: string) => new RegExp(`${name} = (0x[0-9a-f]{64})`).exec(src)?.[1];
+  const typeString = (name: string, fields: Array<{ name: string; type: string }>) =>
+    `${name}(${fields.map((f) => `${f.type} ${f.name}`).join(',')})`;
 
-  it('different message hash for 1.0.0 than for 1.1.1 on the same transaction', () => {
-    const rec = parseSafeTxList(readBybitList())[0]!.record!;
-    const a = safeHashes({ version: '1.0.0', chainId: 1, verifyingContract: rec.safe! }, rec.tx);
-    const b = safeHashes({ version: '1.1.1', chainId: 1, verifyingContract: rec.safe! }, rec.tx);
-    assert.notEqual(a.messageHash, b.messageHash);
+  for (const v of SAFE_VERSIONS) {
+    it(`${v}: SAFE_TX_TYPEHASH and DOMAIN_SEPARATOR_TYPEHASH as declared in the source`, () => {
+      const src = source(v);
+      assert.equal(keccak256(toHex(typeString('SafeTx', safeTxTypes(v)))), constant(src, 'SAFE_TX_TYPEHASH'));
+      assert.equal(keccak256(toHex(SAFE_TX_TYPE)), constant(src, 'SAFE_TX_TYPEHASH'));
+      assert.equal(
+        keccak256(toHex(typeString('EIP712Domain', safeDomainTypes(v)))),
+        constant(src, 'DOMAIN_SEPARATOR_TYPEHASH'),
+      );
+    });
+  }
+
+  it('1.0.0 already hashes `baseGas` (the `dataGas` form belongs to pre-1.0 Safes)', () => {
+    assert.equal(
+      constant(source('1.0.0'), 'SAFE_TX_TYPEHASH'),
+      '0xbb8310d486368db6bd6f849402fdd73ad53d316b5a4b2644ad6efe0f941286d8',
+    );
+    assert.match(source('1.0.0'), /uint256 baseGas/);
+    assert.doesNotMatch(source('1.0.0'), /dataGas/);
   });
 });
 

@@ -125,7 +125,7 @@ export function analyzeSafeTx(input: AnalyzeInput): Analysis {
       ...(input.claims ? { claims: input.claims } : {}),
       signatures,
     }),
-    ...checkSimulation(simulation),
+    ...checkSimulation(simulation, hashes.safeTxHash),
     ...checkScreening({ screened: lower(wallet.screened ?? []), record, decoded, signatures, simulation }),
   ]);
 

@@ -17,9 +17,21 @@ const SLOT_FIELD: Partial<Record<WalletSlotKind, WalletField>> = {
 /** Slots every execTransaction writes as part of its normal bookkeeping. */
 const BOOKKEEPING: ReadonlySet<WalletSlotKind> = new Set(['nonce', 'approved_hashes', 'signed_messages']);
 
-export function checkSimulation(sim: SimulationResult | null): Finding[] {
+export function checkSimulation(sim: SimulationResult | null, safeTxHash?: string): Finding[] {
   if (sim === null) return [finding('SIMULATION_INCOMPLETE', 'the transaction was not simulated')];
   const out: Finding[] = [];
+  if (
+    safeTxHash !== undefined &&
+    sim.contractSafeTxHash !== undefined &&
+    sim.contractSafeTxHash.toLowerCase() !== safeTxHash.toLowerCase()
+  ) {
+    out.push(
+      finding(
+        'HASH_MISMATCH',
+        `the simulated wallet contract computes safeTxHash ${sim.contractSafeTxHash}, not ${safeTxHash}`,
+      ),
+    );
+  }
   if (!sim.executed || !sim.success) {
     out.push(
       finding(

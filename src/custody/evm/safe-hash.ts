@@ -3,7 +3,7 @@
  *
  *   domainHash  = hashStruct(EIP712Domain)   — `EIP712Domain(address verifyingContract)` before 1.3.0,
  *                                             `EIP712Domain(uint256 chainId,address verifyingContract)` from 1.3.0
- *   messageHash = hashStruct(SafeTx)          — 1.0.0 names the 6th field `dataGas`, later versions `baseGas`
+ *   messageHash = hashStruct(SafeTx)          — the same SafeTx type in every version (see versions.ts)
  *   safeTxHash  = keccak256(0x19 ‖ 0x01 ‖ domainHash ‖ messageHash)
  *
  * These three are what a hardware wallet shows when a signer signs a Safe transaction, so they
@@ -11,7 +11,7 @@
  */
 import { type Address, concat, type Hex, hashDomain, hashStruct, keccak256 } from 'viem';
 import type { SafeTx } from './safe-tx.ts';
-import { domainHasChainId, gasFieldName, type SafeVersion } from './versions.ts';
+import { domainHasChainId, type SafeVersion } from './versions.ts';
 
 export interface SafeHashes {
   domainHash: Hex;
@@ -36,14 +36,14 @@ export function safeDomainTypes(version: SafeVersion): Field[] {
     : [{ name: 'verifyingContract', type: 'address' }];
 }
 
-export function safeTxTypes(version: SafeVersion): Field[] {
+export function safeTxTypes(_version: SafeVersion): Field[] {
   return [
     { name: 'to', type: 'address' },
     { name: 'value', type: 'uint256' },
     { name: 'data', type: 'bytes' },
     { name: 'operation', type: 'uint8' },
     { name: 'safeTxGas', type: 'uint256' },
-    { name: gasFieldName(version), type: 'uint256' },
+    { name: 'baseGas', type: 'uint256' },
     { name: 'gasPrice', type: 'uint256' },
     { name: 'gasToken', type: 'address' },
     { name: 'refundReceiver', type: 'address' },
@@ -78,7 +78,7 @@ export function safeTypedData(domain: SafeDomain, tx: SafeTx): SafeTypedData {
       data: tx.data,
       operation: tx.operation,
       safeTxGas: tx.safeTxGas,
-      [gasFieldName(version)]: tx.baseGas,
+      baseGas: tx.baseGas,
       gasPrice: tx.gasPrice,
       gasToken: tx.gasToken,
       refundReceiver: tx.refundReceiver,

@@ -16,7 +16,7 @@ export interface SafeTx {
   /** 0 = CALL, 1 = DELEGATECALL */
   operation: Operation;
   safeTxGas: bigint;
-  /** `dataGas` in Safe 1.0.0 */
+  /** named `dataGas` by pre-1.0 Safes; accepted as an alias on input */
   baseGas: bigint;
   gasPrice: bigint;
   gasToken: Address;

@@ -27,7 +27,13 @@ export function domainHasChainId(version: SafeVersion): boolean {
   return version === '1.3.0' || version === '1.4.1';
 }
 
-/** Safe 1.0.0 named the `baseGas` field `dataGas` (same position, same type). */
-export function gasFieldName(version: SafeVersion): 'dataGas' | 'baseGas' {
-  return version === '1.0.0' ? 'dataGas' : 'baseGas';
-}
+/**
+ * The SafeTx type is the same in every supported version:
+ * `SafeTx(address to,uint256 value,bytes data,uint8 operation,uint256 safeTxGas,uint256 baseGas,uint256 gasPrice,address gasToken,address refundReceiver,uint256 nonce)`.
+ * `dataGas` was renamed `baseGas` in 1.0.0 itself (GnosisSafe.sol 1.0.0 declares
+ * SAFE_TX_TYPEHASH = 0xbb83…86d8, the baseGas form); only pre-1.0 Safes hashed `dataGas`.
+ * Verified in test/custody against the constants in each version's source and against
+ * getTransactionHash of each version's bytecode.
+ */
+export const SAFE_TX_TYPE =
+  'SafeTx(address to,uint256 value,bytes data,uint8 operation,uint256 safeTxGas,uint256 baseGas,uint256 gasPrice,address gasToken,address refundReceiver,uint256 nonce)';

@@ -60,4 +60,6 @@ export interface SimulationResult {
   effects: Effects;
   /** addresses called with data but holding no code in the simulated state */
   missingCode: Address[];
+  /** the safeTxHash as the simulated wallet contract computes it (getTransactionHash) */
+  contractSafeTxHash?: Hex;
 }

@@ -1,0 +1,458 @@
+/**
+ * Simulation of a Safe transaction in a real EVM (@ethereumjs/vm), in process.
+ *
+ * State set-up, per simulation, inside a state checkpoint that is reverted afterwards:
+ *  - the Safe singleton of the wallet's version and the canonical MultiSend, MultiSendCallOnly,
+ *    CreateCall and SignMessageLib: each deployed by running its official creation code (from the
+ *    npm artifacts) at its canonical address, so immutables are right; the resulting runtime code
+ *    is compared with the code hash published in safe-deployments (`contracts[].codeHashMatches`);
+ *  - the wallet: the version's proxy deployed the same way at the wallet's address, then the real
+ *    `setup(owners, threshold, …)`; nonce, modules and guard written to their slots;
+ *  - extra accounts (code, storage, balance) supplied by the caller, e.g. for an offline fork;
+ *  - the threshold met through the contract's own path: the first `threshold` owners call
+ *    `approveHash(safeTxHash)`, and execTransaction gets their v = 1 signatures (or the caller's
+ *    own packed signatures, which the contract then checks by ecrecover).
+ * Then `execTransaction` runs from a non-owner executor, traced: every SSTORE in the wallet's
+ * storage context, keccak pre-images (to name mapping slots), every message (to find calls into
+ * accounts without code), and the logs of frames that did not revert.
+ */
+import { createCustomCommon, Hardfork, Mainnet } from '@ethereumjs/common';
+import type { InterpreterStep, Message } from '@ethereumjs/evm';
+import {
+  Account,
+  bytesToHex,
+  createAddressFromString,
+  type Address as EjsAddress,
+  hexToBytes,
+  setLengthLeft,
+} from '@ethereumjs/util';
+import { createVM, type VM } from '@ethereumjs/vm';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import {
+  type Address,
+  concat,
+  decodeErrorResult,
+  decodeFunctionResult,
+  encodeAbiParameters,
+  encodeFunctionData,
+  getAddress,
+  type Hex,
+  keccak256,
+  pad,
+  toHex,
+} from 'viem';
+import { RampartError } from '../../../core/index.ts';
+import type { WalletConfig } from '../../analysis/wallet.ts';
+import { type Deployment, safeLibraryDeployments, safeSingletonDeployment } from '../deployments.ts';
+import type { SafeTx } from '../safe-tx.ts';
+import type { SafeVersion } from '../versions.ts';
+import { hasSafeArtifact, loadSafeArtifact, type SafeContractName } from './artifacts.ts';
+import { SAFE_100_SETUP_ABI, SAFE_ABI } from './safe-abi.ts';
+import { tokenEffects } from './token-effects.ts';
+import type { BalanceChange, SimulationResult, WalletStorageWrite } from './types.ts';
+import { classifyWalletSlot, GUARD_SLOT, mappingSlot, SLOT, slotHex } from './wallet-slots.ts';
+
+export interface ExtraAccount {
+  address: Address;
+  code?: Hex;
+  /** slot → value, both 32-byte hex (shorter values are left-padded) */
+  storage?: Record<string, Hex>;
+  balance?: bigint;
+  nonce?: bigint;
+}
+
+export interface SimulateInput {
+  wallet: WalletConfig;
+  tx: SafeTx;
+  /** packed signatures to execute with; default: approveHash by the first `threshold` owners */
+  signatures?: Hex;
+  extraState?: ExtraAccount[];
+  /** the wallet's native balance in the simulated state; default 10^24 wei (1,000,000 ETH) */
+  walletBalance?: bigint;
+}
+
+export interface DeployedContract {
+  name: string;
+  version: string;
+  address: Address;
+  /** runtime code produced here equals the code hash published in safe-deployments */
+  codeHashMatches: boolean;
+}
+
+export interface SimulationReport extends SimulationResult {
+  contractSafeTxHash: Hex;
+  contracts: DeployedContract[];
+}
+
+const EXECUTOR = createAddressFromString('0x00000000000000000000000000000000000e0ec0');
+const DEPLOYER = createAddressFromString('0x00000000000000000000000000000000000de910');
+const GAS_LIMIT = 30_000_000n;
+const SENTINEL = 1n;
+const PRECOMPILE_MAX = 0x11n;
+
+const ejs = (a: string) => createAddressFromString(a);
+const hex = (b: Uint8Array) => bytesToHex(b) as Hex;
+
+export class SafeSimulator {
+  private constructor(
+    readonly vm: VM,
+    readonly chainId: number,
+  ) {}
+
+  static async create(chainId: number): Promise<SafeSimulator> {
+    const common = createCustomCommon({ chainId }, Mainnet, { hardfork: Hardfork.Cancun });
+    const vm = await createVM({ common });
+    return new SafeSimulator(vm, chainId);
+  }
+
+  private async deployAt(address: Address, creationCode: Hex): Promise<Hex> {
+    const to = ejs(address);
+    await this.vm.stateManager.putAccount(to, new Account());
+    const r = await this.vm.evm.runCode({
+      code: hexToBytes(creationCode),
+      to,
+      caller: DEPLOYER,
+      gasLimit: GAS_LIMIT,
+    });
+    if (r.exceptionError) {
+      throw new RampartError(
+        'SIMULATION_SETUP_FAILED',
+        `deploying code at ${address} failed: ${r.exceptionError.error}`,
+        {
+          status: 500,
+        },
+      );
+    }
+    await this.vm.stateManager.putCode(to, r.returnValue);
+    return hex(r.returnValue);
+  }
+
+  private async deployCanonical(
+    version: SafeVersion,
+    name: SafeContractName,
+    d: Deployment,
+  ): Promise<DeployedContract> {
+    const code = await this.deployAt(d.address, loadSafeArtifact(version, name).bytecode);
+    return {
+      name: d.contractName,
+      version: d.version,
+      address: d.address,
+      codeHashMatches: keccak256(code) === d.codeHash,
+    };
+  }
+
+  private async call(from: EjsAddress, to: Address, data: Hex, value = 0n) {
+    return this.vm.evm.runCall({
+      caller: from,
+      origin: from,
+      to: ejs(to),
+      data: hexToBytes(data),
+      value,
+      gasLimit: GAS_LIMIT,
+    });
+  }
+
+  private async view<T>(to: Address, functionName: string, args: readonly unknown[] = []): Promise<T> {
+    const data = encodeFunctionData({ abi: SAFE_ABI, functionName, args } as Parameters<
+      typeof encodeFunctionData
+    >[0]);
+    const r = await this.call(EXECUTOR, to, data);
+    if (r.execResult.exceptionError) {
+      throw new RampartError('SIMULATION_SETUP_FAILED', `${functionName} on ${to} reverted`, { status: 500 });
+    }
+    return decodeFunctionResult({
+      abi: SAFE_ABI,
+      functionName,
+      data: hex(r.execResult.returnValue),
+    } as Parameters<typeof decodeFunctionResult>[0]) as T;
+  }
+
+  private base: DeployedContract[] | undefined;
+  private readonly singletons = new Map<SafeVersion, DeployedContract>();
+
+  /**
+   * The canonical libraries (once) and the singleton of `version` (once per version), deployed
+   * into the simulator's base state: they are immutable, so every simulation shares them.
+   */
+  private async ensureBase(version: SafeVersion): Promise<DeployedContract[]> {
+    if (!this.base) {
+      const libs: DeployedContract[] = [];
+      for (const d of safeLibraryDeployments(this.chainId)) {
+        const v = d.version as SafeVersion;
+        const name = d.contractName as SafeContractName;
+        if (hasSafeArtifact(v, name)) libs.push(await this.deployCanonical(v, name, d));
+      }
+      this.base = libs;
+    }
+    let singleton = this.singletons.get(version);
+    if (!singleton) {
+      const d = safeSingletonDeployment(version, this.chainId);
+      if (!d)
+        throw new RampartError('SAFE_DEPLOYMENT_UNKNOWN', `no canonical Safe ${version} singleton`, {
+          status: 500,
+        });
+      singleton = await this.deployCanonical(version, 'singleton', d);
+      this.singletons.set(version, singleton);
+    }
+    return [...this.base, singleton];
+  }
+
+  /** Deploys the wallet (proxy, setup, nonce, modules, guard) and extra state, inside the current checkpoint. */
+  private async setUpWallet(input: SimulateInput, singleton: DeployedContract): Promise<void> {
+    const { wallet } = input;
+    const sm = this.vm.stateManager;
+    const proxy = loadSafeArtifact(wallet.version, 'proxy');
+    const ctorArgs = encodeAbiParameters([{ type: 'address' }], [singleton.address]);
+    await this.deployAt(wallet.address, concat([proxy.bytecode, ctorArgs]));
+
+    const ZERO = '0x0000000000000000000000000000000000000000';
+    const setup =
+      wallet.version === '1.0.0'
+        ? encodeFunctionData({
+            abi: SAFE_100_SETUP_ABI,
+            functionName: 'setup',
+            args: [wallet.owners, BigInt(wallet.threshold), ZERO, '0x', ZERO, 0n, ZERO],
+          })
+        : encodeFunctionData({
+            abi: SAFE_ABI,
+            functionName: 'setup',
+            args: [
+              wallet.owners,
+              BigInt(wallet.threshold),
+              ZERO,
+              '0x',
+              wallet.fallbackHandler ?? ZERO,
+              ZERO,
+              0n,
+              ZERO,
+            ],
+          });
+    const r = await this.call(DEPLOYER, wallet.address, setup);
+    if (r.execResult.exceptionError) {
+      throw new RampartError(
+        'SIMULATION_SETUP_FAILED',
+        `setup of the wallet reverted: ${r.execResult.exceptionError.error}`,
+        {
+          status: 500,
+        },
+      );
+    }
+    const w = ejs(wallet.address);
+    const put = (slot: Hex, value: bigint) =>
+      sm.putStorage(w, hexToBytes(slot), setLengthLeft(hexToBytes(toHex(value)), 32));
+    await put(slotHex(SLOT.nonce), input.tx.nonce);
+    const modules = wallet.modules ?? [];
+    if (modules.length > 0) {
+      const chain = [SENTINEL, ...modules.map((m) => BigInt(m)), SENTINEL];
+      for (let i = 0; i < chain.length - 1; i++)
+        await put(mappingSlot(chain[i]!, SLOT.modules), chain[i + 1]!);
+    }
+    if (wallet.guard) await put(GUARD_SLOT, BigInt(wallet.guard));
+
+    for (const x of input.extraState ?? []) {
+      const a = ejs(x.address);
+      const acct = (await sm.getAccount(a)) ?? new Account();
+      if (x.balance !== undefined) acct.balance = x.balance;
+      if (x.nonce !== undefined) acct.nonce = x.nonce;
+      await sm.putAccount(a, acct);
+      if (x.code !== undefined) await sm.putCode(a, hexToBytes(x.code));
+      for (const [k, v] of Object.entries(x.storage ?? {})) {
+        await sm.putStorage(a, setLengthLeft(hexToBytes(k as Hex), 32), setLengthLeft(hexToBytes(v), 32));
+      }
+    }
+    const wa = (await sm.getAccount(w)) ?? new Account();
+    wa.balance = input.walletBalance ?? 10n ** 24n;
+    await sm.putAccount(w, wa);
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Simulations share one VM and its checkpoints, so they run one at a time. */
+  simulate(input: SimulateInput): Promise<SimulationReport> {
+    const run = this.queue.then(() => this.simulateNow(input));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async simulateNow(input: SimulateInput): Promise<SimulationReport> {
+    const sm = this.vm.stateManager;
+    const { wallet, tx } = input;
+    const contracts = await this.ensureBase(wallet.version);
+    await sm.checkpoint();
+    try {
+      await this.setUpWallet(input, contracts[contracts.length - 1]!);
+      const hashArgs = [
+        tx.to,
+        tx.value,
+        tx.data,
+        tx.operation,
+        tx.safeTxGas,
+        tx.baseGas,
+        tx.gasPrice,
+        tx.gasToken,
+        tx.refundReceiver,
+        tx.nonce,
+      ];
+      const contractSafeTxHash = await this.view<Hex>(wallet.address, 'getTransactionHash', hashArgs);
+
+      let signatures = input.signatures;
+      if (signatures === undefined) {
+        const signers = [...wallet.owners]
+          .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))
+          .slice(0, wallet.threshold);
+        for (const o of signers) {
+          const r = await this.call(
+            ejs(o),
+            wallet.address,
+            encodeFunctionData({ abi: SAFE_ABI, functionName: 'approveHash', args: [contractSafeTxHash] }),
+          );
+          if (r.execResult.exceptionError) {
+            throw new RampartError('SIMULATION_SETUP_FAILED', `approveHash by owner ${o} reverted`, {
+              status: 500,
+            });
+          }
+        }
+        signatures =
+          signers.length === 0
+            ? '0x'
+            : concat(signers.map((o) => concat([pad(o, { size: 32 }), pad('0x', { size: 32 }), '0x01'])));
+      }
+
+      // ---- traced execution ----
+      const walletLc = wallet.address.toLowerCase();
+      const writes = new Set<bigint>();
+      const preimages = new Map<bigint, { key: bigint; base: bigint }>();
+      const touched = new Set<string>([walletLc, EXECUTOR.toString()]);
+      const calledWithData = new Set<string>();
+      const onStep = (s: InterpreterStep) => {
+        const op = s.opcode.name;
+        if (op === 'SSTORE') {
+          if (s.address.toString() === walletLc) writes.add(s.stack[s.stack.length - 1]!);
+        } else if (op === 'KECCAK256' || op === 'SHA3') {
+          const off = Number(s.stack[s.stack.length - 1]!);
+          const len = Number(s.stack[s.stack.length - 2]!);
+          if (len === 64 && off + 64 <= s.memory.length) {
+            const pre = s.memory.slice(off, off + 64);
+            const h = BigInt(`0x${Buffer.from(keccak_256(pre)).toString('hex')}`);
+            preimages.set(h, { key: BigInt(hex(pre.subarray(0, 32))), base: BigInt(hex(pre.subarray(32))) });
+          }
+        }
+      };
+      const onMessage = (m: Message) => {
+        if (m.to) touched.add(m.to.toString());
+        touched.add(m.caller.toString());
+        if (m.data.length > 0 && m.codeAddress) calledWithData.add(m.codeAddress.toString());
+      };
+      const data = encodeFunctionData({
+        abi: SAFE_ABI,
+        functionName: 'execTransaction',
+        args: [
+          tx.to,
+          tx.value,
+          tx.data,
+          tx.operation,
+          tx.safeTxGas,
+          tx.baseGas,
+          tx.gasPrice,
+          tx.gasToken,
+          tx.refundReceiver,
+          signatures,
+        ],
+      });
+      await sm.checkpoint();
+      let result: Awaited<ReturnType<SafeSimulator['call']>>;
+      this.vm.evm.events!.on('step', onStep);
+      this.vm.evm.events!.on('beforeMessage', onMessage);
+      try {
+        result = await this.call(EXECUTOR, wallet.address, data);
+      } finally {
+        this.vm.evm.events!.off('step', onStep);
+        this.vm.evm.events!.off('beforeMessage', onMessage);
+      }
+      const w = ejs(wallet.address);
+      const readSlots = async () => {
+        const m = new Map<bigint, Hex>();
+        for (const k of writes)
+          m.set(k, pad(hex(await sm.getStorage(w, setLengthLeft(hexToBytes(slotHex(k)), 32))), { size: 32 }));
+        return m;
+      };
+      const readBalances = async () => {
+        const m = new Map<string, bigint>();
+        for (const a of touched) m.set(a, (await sm.getAccount(ejs(a)))?.balance ?? 0n);
+        return m;
+      };
+      const after = await readSlots();
+      const balancesAfter = await readBalances();
+      const missingCode: Address[] = [];
+      for (const a of calledWithData) {
+        if (BigInt(a) > PRECOMPILE_MAX && (await sm.getCode(ejs(a))).length === 0)
+          missingCode.push(getAddress(a));
+      }
+      await sm.revert();
+      const before = await readSlots();
+      const balancesBefore = await readBalances();
+
+      const walletStorageWrites: WalletStorageWrite[] = [];
+      for (const k of [...writes].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const b = before.get(k)!;
+        const a = after.get(k)!;
+        if (a === b) continue;
+        const c = classifyWalletSlot(k, preimages);
+        walletStorageWrites.push({
+          slot: slotHex(k),
+          before: b,
+          after: a,
+          kind: c.kind,
+          ...(c.key ? { key: c.key } : {}),
+        });
+      }
+      const native: BalanceChange[] = [];
+      for (const [a, v] of balancesAfter) {
+        const d = v - (balancesBefore.get(a) ?? 0n);
+        if (d !== 0n) native.push({ address: getAddress(a), asset: 'native', delta: d.toString() });
+      }
+      const logs = (result.execResult.logs ?? []).map(([address, topics, d]) => ({
+        address: getAddress(hex(address)),
+        topics: topics.map(hex),
+        data: hex(d),
+      }));
+      const tokens = tokenEffects(logs);
+
+      const executed = result.execResult.exceptionError === undefined;
+      let success = false;
+      let revertReason: string | undefined;
+      const ret = hex(result.execResult.returnValue);
+      if (executed) {
+        success = decodeFunctionResult({
+          abi: SAFE_ABI,
+          functionName: 'execTransaction',
+          data: ret,
+        }) as boolean;
+      } else {
+        revertReason = result.execResult.exceptionError?.error;
+        try {
+          const e = decodeErrorResult({ abi: [], data: ret });
+          revertReason = `${e.errorName}(${(e.args ?? []).join(', ')})`;
+        } catch {
+          // not an Error(string) payload
+        }
+      }
+      return {
+        executed,
+        success,
+        ...(revertReason !== undefined ? { revertReason } : {}),
+        gasUsed: result.execResult.executionGasUsed.toString(),
+        effects: {
+          balanceChanges: [...native, ...tokens.balanceChanges],
+          approvals: tokens.approvals,
+          walletStorageWrites,
+        },
+        missingCode,
+        contractSafeTxHash,
+        contracts,
+      };
+    } finally {
+      await sm.revert();
+    }
+  }
+}
