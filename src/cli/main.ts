@@ -32,8 +32,25 @@ function override(c: Command): void {
 }
 override(program);
 
+/** Global options may be written anywhere (`rampart ledger verify --json`): move them to the front. */
+function hoistGlobals(argv: string[]): string[] {
+  const withValue = new Set(['--config', '--data-dir', '--database-url']);
+  const front: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const name = a.split('=')[0]!;
+    if (a === '--json') front.push(a);
+    else if (withValue.has(name)) {
+      front.push(a);
+      if (!a.includes('=') && i + 1 < argv.length) front.push(argv[++i]!);
+    } else rest.push(a);
+  }
+  return [...front, ...rest];
+}
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(['node', 'rampart', ...hoistGlobals(process.argv.slice(2))]);
 } catch (e) {
   if (e instanceof CommanderError) {
     process.exitCode =

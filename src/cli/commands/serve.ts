@@ -7,7 +7,7 @@ import { parseIntArg } from '../output.ts';
 export function serveCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command('serve')
-    .description('start Rampart: API, TAXII, ledger tiles and the console')
+    .description('start Rampart: the API, the ledger tlog-tiles and witness endpoints, and the console')
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--port <port>', 'port (default 8080)')
     .option('--demo', 'seed demo data into an empty store')
