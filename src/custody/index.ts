@@ -1,6 +1,7 @@
 /** Public surface of the custody module. */
 
 export * from './analysis/analyze.ts';
+export * from './analysis/analyze-list.ts';
 export * from './analysis/analyze-simulated.ts';
 export * from './analysis/check-calls.ts';
 export * from './analysis/check-screening.ts';
@@ -19,6 +20,7 @@ export * from './evm/safe-hash.ts';
 export * from './evm/safe-tx.ts';
 export * from './evm/signatures.ts';
 export * from './evm/simulate/artifacts.ts';
+export * from './evm/simulate/extra-state.ts';
 export * from './evm/simulate/simulator.ts';
 export * from './evm/simulate/token-effects.ts';
 export * from './evm/simulate/types.ts';

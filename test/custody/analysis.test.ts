@@ -4,6 +4,8 @@ import { type Address, encodeFunctionData, getAddress, type Hex, maxUint256, par
 import {
   analysisDigest,
   analyzeSafeTx,
+  analyzeSafeTxList,
+  anyDenied,
   canonicalJsonForTest,
   encodeMultiSendTransactions,
   FINDING_CODES,
@@ -251,5 +253,38 @@ describe('wallet registration input', () => {
     const r = parseAddressList('# comment\n0x88a1493366D48225fc3cEFbdae9eBb23E323Ade3\nnot-an-address\n\n');
     assert.equal(r.addresses.length, 1);
     assert.deepEqual(r.invalid, [{ line: 3, text: 'not-an-address' }]);
+  });
+});
+
+describe('a list file with one bad record', () => {
+  it('reports the bad record as an error entry and still analyses the others', async () => {
+    const raw = readBybitList();
+    const list = { results: [raw.results[0], { ...raw.results[1], data: '0xabc' }, raw.results[1]] };
+    const out = await analyzeSafeTxList(bybitWallet(), list);
+    assert.equal(out.length, 3);
+    assert.ok('analysis' in out[0]! && out[0].analysis.verdict === 'deny');
+    assert.ok('error' in out[1]! && out[1].error.code === 'HEX_INVALID');
+    assert.ok(
+      'analysis' in out[2]! && out[2].analysis.safeTxHash === expected.records[1]!.safeTxHash_without_chainId,
+    );
+    assert.equal(anyDenied(out), true);
+    // the whole output is JSON: it can be printed with --json and hashed
+    assert.deepEqual(JSON.parse(JSON.stringify(out)), out);
+  });
+
+  it('guards and fallback handlers only where the version has them', () => {
+    assert.throws(() => bybitWallet({ guard: '0x88a1493366D48225fc3cEFbdae9eBb23E323Ade3' }), {
+      code: 'WALLET_INVALID',
+    });
+    assert.throws(
+      () => bybitWallet({ version: '1.0.0', fallbackHandler: '0x88a1493366D48225fc3cEFbdae9eBb23E323Ade3' }),
+      {
+        code: 'WALLET_INVALID',
+      },
+    );
+    assert.equal(
+      bybitWallet({ version: '1.3.0', guard: '0x88a1493366D48225fc3cEFbdae9eBb23E323Ade3' }).guard,
+      '0x88a1493366D48225fc3cEFbdae9eBb23E323Ade3',
+    );
   });
 });

@@ -17,10 +17,13 @@ import {
 } from 'viem';
 import {
   analyzeSafeTx,
+  analyzeSafeTxList,
   analyzeWithSimulation,
+  anyDenied,
   checkSimulation,
   encodeMultiSendTransactions,
   mappingSlot,
+  parseExtraState,
   parseSafeTxList,
   parseWalletConfig,
   SAFE_VERSIONS,
@@ -306,5 +309,49 @@ describe('a batch through the canonical MultiSendCallOnly 1.3.0, with a real ERC
       [],
     );
     assert.equal(analysis.verdict, 'deny');
+  });
+});
+
+describe('lists and bad input, with the simulator', () => {
+  it('the Bybit list with the slot-0 writer supplied: executed record denied by the EVM effects, displayed one by its signers', async () => {
+    const wallet = parseWalletConfig({
+      chainId: 1,
+      address: expected.safe,
+      version: '1.1.1',
+      owners: bybitOwners,
+      threshold: 3,
+    });
+    const out = await analyzeSafeTxList(wallet, readBybitList(), {
+      simulator: sim,
+      extraState: parseExtraState([{ address: records[0]!.tx.to, code: SLOT0_WRITER }]),
+    });
+    assert.equal(out.length, 2);
+    const [executed, displayed] = out.map((e) => ('analysis' in e ? e.analysis : assert.fail('no analysis')));
+    const codes = (a: typeof executed) => new Set(a!.findings.map((f) => f.code));
+    assert.ok(codes(executed).has('WALLET_IMPLEMENTATION_CHANGE'));
+    assert.ok(codes(executed).has('DELEGATECALL_UNTRUSTED'));
+    assert.ok(codes(displayed).has('SIGNER_NOT_OWNER'));
+    assert.ok(!codes(displayed).has('SIMULATION_REVERTED')); // the transfer itself works; its signatures do not
+    assert.equal(anyDenied(out), true);
+  });
+
+  it('malformed extra state is a typed error naming the field', async () => {
+    assert.throws(() => parseExtraState([{ address: '0x12', code: '0x00' }]), { code: 'ADDRESS_INVALID' });
+    assert.throws(() => parseExtraState([{ address: A(1), code: '0xabc' }]), { code: 'HEX_INVALID' });
+    assert.throws(() => parseExtraState([{ address: A(1), storage: { '0x1': 'zz' } }]), {
+      code: 'EXTRA_STATE_INVALID',
+    });
+    assert.throws(() => parseExtraState({}), { code: 'EXTRA_STATE_INVALID' });
+    await assert.rejects(
+      sim.simulate({
+        wallet: testWallet('1.3.0'),
+        tx: makeTx({ to: A(1) }),
+        extraState: [{ address: A(1), code: '0xabc' as Hex }],
+      }),
+      { code: 'HEX_INVALID' },
+    );
+    // the simulator is still usable afterwards (its state was rolled back)
+    const r = await sim.simulate({ wallet: testWallet('1.3.0'), tx: makeTx({ to: A(0x2001), value: 1n }) });
+    assert.equal(r.success, true);
   });
 });

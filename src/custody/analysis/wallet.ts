@@ -6,7 +6,7 @@
 import type { Address } from 'viem';
 import { InvalidInputError } from '../../core/index.ts';
 import { parseAddress, parseUint } from '../evm/hex.ts';
-import { parseSafeVersion, type SafeVersion } from '../evm/versions.ts';
+import { domainHasChainId, parseSafeVersion, type SafeVersion } from '../evm/versions.ts';
 
 export interface AddressBookEntry {
   address: Address;
@@ -83,6 +83,20 @@ export function parseWalletConfig(input: unknown): WalletConfig {
     ),
   };
   if (o['nonce'] != null) w.nonce = parseUint(o['nonce'], 'nonce');
+  if (w.guard && !domainHasChainId(w.version)) {
+    throw new InvalidInputError(
+      'WALLET_INVALID',
+      `Safe ${w.version} has no transaction guard (guards start in 1.3.0)`,
+      {
+        field: 'guard',
+      },
+    );
+  }
+  if (w.fallbackHandler && w.version === '1.0.0') {
+    throw new InvalidInputError('WALLET_INVALID', 'Safe 1.0.0 has no fallback handler (it starts in 1.1.0)', {
+      field: 'fallbackHandler',
+    });
+  }
   return w;
 }
 

@@ -49,22 +49,38 @@ function addressesOn(d: NonNullable<V2>, chainId: number): Deployment[] {
   return out;
 }
 
+// safe-deployments rebuilds its JSON on every lookup; the answers never change, so keep them.
+const libraryCache = new Map<string, Deployment[]>();
+
 /** Every released MultiSend, MultiSendCallOnly, CreateCall and SignMessageLib deployment on a chain. */
 export function safeLibraryDeployments(chainId: number, names?: readonly SafeLibraryName[]): Deployment[] {
-  const out: Deployment[] = [];
-  for (const name of names ?? (Object.keys(LIBRARY_GETTERS) as SafeLibraryName[])) {
-    for (const version of LIBRARY_VERSIONS) {
-      const d = LIBRARY_GETTERS[name]({ version, released: true });
-      if (d) out.push(...addressesOn(d, chainId));
+  const wanted = names ?? (Object.keys(LIBRARY_GETTERS) as SafeLibraryName[]);
+  const key = `${chainId}:${wanted.join(',')}`;
+  let out = libraryCache.get(key);
+  if (!out) {
+    out = [];
+    for (const name of wanted) {
+      for (const version of LIBRARY_VERSIONS) {
+        const d = LIBRARY_GETTERS[name]({ version, released: true });
+        if (d) out.push(...addressesOn(d, chainId));
+      }
     }
+    libraryCache.set(key, out);
   }
-  return out;
+  return out.map((d) => ({ ...d }));
 }
 
 /** The Safe singleton (mastercopy) of a version on a chain. */
+const singletonCache = new Map<string, Deployment | undefined>();
+
 export function safeSingletonDeployment(version: SafeVersion, chainId: number): Deployment | undefined {
-  const d = safeDeployments.getSafeSingletonDeployments({ version, released: true });
-  return d ? addressesOn(d, chainId)[0] : undefined;
+  const key = `${chainId}:${version}`;
+  if (!singletonCache.has(key)) {
+    const d = safeDeployments.getSafeSingletonDeployments({ version, released: true });
+    singletonCache.set(key, d ? addressesOn(d, chainId)[0] : undefined);
+  }
+  const hit = singletonCache.get(key);
+  return hit ? { ...hit } : undefined;
 }
 
 /**

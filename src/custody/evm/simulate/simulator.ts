@@ -47,19 +47,11 @@ import { type Deployment, safeLibraryDeployments, safeSingletonDeployment } from
 import type { SafeTx } from '../safe-tx.ts';
 import type { SafeVersion } from '../versions.ts';
 import { hasSafeArtifact, loadSafeArtifact, type SafeContractName } from './artifacts.ts';
+import { type ExtraAccount, parseExtraState } from './extra-state.ts';
 import { SAFE_100_SETUP_ABI, SAFE_ABI } from './safe-abi.ts';
 import { tokenEffects } from './token-effects.ts';
 import type { BalanceChange, SimulationResult, WalletStorageWrite } from './types.ts';
 import { classifyWalletSlot, GUARD_SLOT, mappingSlot, SLOT, slotHex } from './wallet-slots.ts';
-
-export interface ExtraAccount {
-  address: Address;
-  code?: Hex;
-  /** slot → value, both 32-byte hex (shorter values are left-padded) */
-  storage?: Record<string, Hex>;
-  balance?: bigint;
-  nonce?: bigint;
-}
 
 export interface SimulateInput {
   wallet: WalletConfig;
@@ -249,7 +241,8 @@ export class SafeSimulator {
     }
     if (wallet.guard) await put(GUARD_SLOT, BigInt(wallet.guard));
 
-    for (const x of input.extraState ?? []) {
+    // re-validated here: the simulator is also called directly, with data that did not come through JSON
+    for (const x of parseExtraState(input.extraState)) {
       const a = ejs(x.address);
       const acct = (await sm.getAccount(a)) ?? new Account();
       if (x.balance !== undefined) acct.balance = x.balance;
