@@ -187,6 +187,10 @@ describe('Bybit nonce 71 in the EVM (wallet 1.1.1, the three signers as owners, 
       record: records[0]!,
       extraState: [{ address: records[0]!.tx.to, code: SLOT0_WRITER }],
     });
+    assert.equal(analysis.simulation?.executed, true);
+    assert.equal(analysis.simulation?.success, true);
+    assert.equal(analysis.simulation?.contractSafeTxHash, records[0]!.claimedSafeTxHash);
+    assert.deepEqual(analysis.simulation?.missingCode, []);
     const impl = analysis.effects!.walletStorageWrites.find((x) => x.kind === 'implementation')!;
     assert.equal(impl.before, '0x00000000000000000000000034cfac646f301356faa8b21e94227e3583fe3f5f'); // Safe 1.1.1 singleton
     assert.equal(impl.after, '0x000000000000000000000000bdd077f651ebe7f7b3ce16fe5f2b025be2969516'); // the backdoor

@@ -45,6 +45,8 @@ export interface Analysis {
   decoded: DecodedCall;
   /** null when the transaction was not simulated */
   effects: Effects | null;
+  /** how the simulation went; null when not simulated */
+  simulation: SimulationSummary | null;
   /** null when no signatures came with the transaction */
   signatures: SignatureCheck | null;
   findings: Finding[];
@@ -53,6 +55,26 @@ export interface Analysis {
   requiredApprovals: number;
   /** see digest.ts */
   digest: string;
+}
+
+export interface SimulationSummary {
+  executed: boolean;
+  success: boolean;
+  gasUsed: string;
+  revertReason?: string;
+  missingCode: Address[];
+  contractSafeTxHash?: Hex;
+}
+
+function summary(sim: SimulationResult): SimulationSummary {
+  return {
+    executed: sim.executed,
+    success: sim.success,
+    gasUsed: sim.gasUsed,
+    ...(sim.revertReason !== undefined ? { revertReason: sim.revertReason } : {}),
+    missingCode: sim.missingCode,
+    ...(sim.contractSafeTxHash !== undefined ? { contractSafeTxHash: sim.contractSafeTxHash } : {}),
+  };
 }
 
 export interface AnalyzeInput {
@@ -139,6 +161,7 @@ export function analyzeSafeTx(input: AnalyzeInput): Analysis {
     messageHash: hashes.messageHash,
     decoded,
     effects: simulation?.effects ?? null,
+    simulation: simulation ? summary(simulation) : null,
     signatures,
     findings,
     verdict: verdictOf(findings),
