@@ -7,8 +7,10 @@ import {
   analyzeSafeTxList,
   anyDenied,
   canonicalJsonForTest,
+  DEFAULT_SEVERITY,
   encodeMultiSendTransactions,
   FINDING_CODES,
+  FINDING_DESCRIPTIONS,
   parseAddressList,
   parseSafeTxList,
   parseWalletConfig,
@@ -285,6 +287,24 @@ describe('a list file with one bad record', () => {
     assert.equal(
       bybitWallet({ version: '1.3.0', guard: '0x88a1493366D48225fc3cEFbdae9eBb23E323Ade3' }).guard,
       '0x88a1493366D48225fc3cEFbdae9eBb23E323Ade3',
+    );
+  });
+});
+
+describe('finding codes', () => {
+  it('each code has a default severity and a description', () => {
+    for (const code of FINDING_CODES) {
+      assert.ok(DEFAULT_SEVERITY[code], code);
+      assert.ok(FINDING_DESCRIPTIONS[code].length > 10, code);
+    }
+  });
+
+  it('funds sent to one of the wallet’s own owners are an UNKNOWN_RECIPIENT unless the address book lists it', () => {
+    const rec = { tx: { ...records[1]!.tx, to: getAddress(expected.records[0]!.recovered_signers![0]!) } };
+    assert.ok(
+      analyzeSafeTx({ wallet: bybitWallet(), record: rec }).findings.some(
+        (f) => f.code === 'UNKNOWN_RECIPIENT',
+      ),
     );
   });
 });

@@ -130,12 +130,9 @@ export function analyzeSafeTx(input: AnalyzeInput): Analysis {
     ...defaultDelegatecallAllowList(wallet.chainId),
     ...(wallet.delegatecallAllowList ?? []),
   ];
-  const known = lower([
-    wallet.address,
-    ...wallet.owners,
-    ...(wallet.addressBook ?? []).map((e) => e.address),
-    ...allowList,
-  ]);
+  // Owners are deliberately not "known" recipients: funds or rights sent from a cold wallet to
+  // one of its own signers is exactly what the address book must approve first.
+  const known = lower([wallet.address, ...(wallet.addressBook ?? []).map((e) => e.address), ...allowList]);
   const simulation = input.simulation ?? null;
   const findings = sortFindings([
     ...checkCalls(decoded, { wallet: wallet.address, delegatecallAllowed: lower(allowList), known }),

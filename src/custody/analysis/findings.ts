@@ -57,6 +57,34 @@ export const DEFAULT_SEVERITY: Record<FindingCode, Severity> = {
   NONCE_GAP: 'medium',
 };
 
+/** One line per code, for the README, the CLI's help and the console. */
+export const FINDING_DESCRIPTIONS: Record<FindingCode, string> = {
+  DELEGATECALL_UNTRUSTED:
+    'operation 1 (delegatecall) to anything but an allow-listed library (canonical MultiSend, MultiSendCallOnly, CreateCall, SignMessageLib, or the wallet’s own list): the target’s code would run as the wallet',
+  WALLET_IMPLEMENTATION_CHANGE: 'the wallet’s implementation (slot 0, singleton / masterCopy) would change',
+  WALLET_OWNERS_CHANGE: 'the wallet’s owners would change',
+  WALLET_THRESHOLD_CHANGE: 'the wallet’s threshold would change',
+  WALLET_MODULE_CHANGE: 'a module would be enabled or disabled on the wallet',
+  WALLET_GUARD_CHANGE: 'the wallet’s transaction guard would change',
+  WALLET_FALLBACK_HANDLER_CHANGE: 'the wallet’s fallback handler would change',
+  WALLET_STORAGE_WRITE: 'the simulation wrote a slot of the wallet’s storage that no Safe field explains',
+  OWNERSHIP_TRANSFER:
+    'ownership, admin or a role of a contract the wallet controls would be handed over, or that contract upgraded (Ownable, AccessControl, ERC-1967 / transparent proxies, ProxyAdmin, another Safe’s configuration)',
+  UNLIMITED_APPROVAL: 'a token approval of 2^128 or more, or an operator approval for all tokens',
+  UNKNOWN_CALLDATA: 'calldata that does not decode against the local ABI registry (shown raw)',
+  UNKNOWN_RECIPIENT: 'a call target, recipient, spender or operator that is not in the wallet’s address book',
+  SCREENED_ADDRESS: 'an address the transaction names, signs with or touches is on a screening (deny) list',
+  SIMULATION_REVERTED: 'execTransaction reverted in simulation, or the Safe reported its call as failed',
+  SIMULATION_INCOMPLETE: 'not simulated, or the simulation called an address whose code was not supplied',
+  GAS_REFUND_TO_THIRD_PARTY: 'gasPrice > 0 with a refund receiver that is neither the wallet nor zero',
+  HASH_MISMATCH:
+    'a hash claimed by the submitter or a front end (or computed by the simulated contract) differs from Rampart’s, or the record names another wallet',
+  SIGNER_NOT_OWNER:
+    'a signature recovers to an address that is not an owner (over Rampart’s hash), or to none',
+  NONCE_REUSED: 'the nonce is below the wallet’s current nonce',
+  NONCE_GAP: 'the nonce is above the wallet’s current nonce',
+};
+
 export interface Finding {
   code: FindingCode;
   severity: Severity;
