@@ -1,17 +1,20 @@
 /**
  * Simulation of a Safe transaction in a real EVM (@ethereumjs/vm), in process.
  *
- * State set-up, per simulation, inside a state checkpoint that is reverted afterwards:
- *  - the Safe singleton of the wallet's version and the canonical MultiSend, MultiSendCallOnly,
+ * Base state, built once and shared by every simulation on this simulator:
+ *  - the Safe singleton of each version used and the canonical MultiSend, MultiSendCallOnly,
  *    CreateCall and SignMessageLib: each deployed by running its official creation code (from the
  *    npm artifacts) at its canonical address, so immutables are right; the resulting runtime code
  *    is compared with the code hash published in safe-deployments (`contracts[].codeHashMatches`);
- *  - the wallet: the version's proxy deployed the same way at the wallet's address, then the real
- *    `setup(owners, threshold, …)`; nonce, modules and guard written to their slots;
- *  - extra accounts (code, storage, balance) supplied by the caller, e.g. for an offline fork;
- *  - the threshold met through the contract's own path: the first `threshold` owners call
- *    `approveHash(safeTxHash)`, and execTransaction gets their v = 1 signatures (or the caller's
- *    own packed signatures, which the contract then checks by ecrecover).
+ *  - each wallet (per configuration): the version's proxy deployed the same way at the wallet's
+ *    address, then the real `setup(owners, threshold, …)`; modules and guard written to their slots.
+ * Per simulation, inside a state checkpoint that is reverted afterwards:
+ *  - the nonce, the wallet's balance, and extra accounts (code, storage, balance) supplied by the
+ *    caller, e.g. for an offline fork;
+ *  - the threshold met through state, not by skipping checks: approvedHashes[owner][safeTxHash] = 1
+ *    for the first `threshold` owners (what their approveHash calls would leave), and
+ *    execTransaction gets their v = 1 signatures — or the caller's own packed signatures, which the
+ *    contract then checks itself (ecrecover, eth_sign, …).
  * Then `execTransaction` runs from a non-owner executor, traced: every SSTORE in the wallet's
  * storage context, keccak pre-images (to name mapping slots), every message (to find calls into
  * accounts without code), and the logs of frames that did not revert.
@@ -41,7 +44,7 @@ import {
   pad,
   toHex,
 } from 'viem';
-import { RampartError } from '../../../core/index.ts';
+import { canonicalJson, RampartError } from '../../../core/index.ts';
 import type { WalletConfig } from '../../analysis/wallet.ts';
 import { type Deployment, safeLibraryDeployments, safeSingletonDeployment } from '../deployments.ts';
 import type { SafeTx } from '../safe-tx.ts';
@@ -56,7 +59,7 @@ import { classifyWalletSlot, GUARD_SLOT, mappingSlot, SLOT, slotHex } from './wa
 export interface SimulateInput {
   wallet: WalletConfig;
   tx: SafeTx;
-  /** packed signatures to execute with; default: approveHash by the first `threshold` owners */
+  /** packed signatures to execute with; default: approved hashes of the first `threshold` owners */
   signatures?: Hex;
   extraState?: ExtraAccount[];
   /** the wallet's native balance in the simulated state; default 10^24 wei (1,000,000 ETH) */
@@ -189,10 +192,28 @@ export class SafeSimulator {
     return [...this.base, singleton];
   }
 
-  /** Deploys the wallet (proxy, setup, nonce, modules, guard) and extra state, inside the current checkpoint. */
-  private async setUpWallet(input: SimulateInput, singleton: DeployedContract): Promise<void> {
-    const { wallet } = input;
+  /** wallet address (lower case) → canonical JSON of the configuration deployed there in the base state */
+  private readonly wallets = new Map<string, string>();
+
+  /**
+   * Deploys the wallet into the base state — proxy, the real `setup(owners, threshold, …)`,
+   * modules and guard — once per configuration; a changed configuration at the same address
+   * replaces the old account.
+   */
+  private async ensureWallet(wallet: WalletConfig, singleton: DeployedContract): Promise<void> {
+    const key = canonicalJson({
+      version: wallet.version,
+      owners: wallet.owners,
+      threshold: wallet.threshold,
+      modules: wallet.modules ?? [],
+      guard: wallet.guard ?? null,
+      fallbackHandler: wallet.fallbackHandler ?? null,
+    });
+    const lc = wallet.address.toLowerCase();
+    if (this.wallets.get(lc) === key) return;
     const sm = this.vm.stateManager;
+    this.wallets.delete(lc);
+    await sm.deleteAccount(ejs(wallet.address));
     const proxy = loadSafeArtifact(wallet.version, 'proxy');
     const ctorArgs = encodeAbiParameters([{ type: 'address' }], [singleton.address]);
     await this.deployAt(wallet.address, concat([proxy.bytecode, ctorArgs]));
@@ -229,10 +250,7 @@ export class SafeSimulator {
         },
       );
     }
-    const w = ejs(wallet.address);
-    const put = (slot: Hex, value: bigint) =>
-      sm.putStorage(w, hexToBytes(slot), setLengthLeft(hexToBytes(toHex(value)), 32));
-    await put(slotHex(SLOT.nonce), input.tx.nonce);
+    const put = this.putWord(wallet.address);
     const modules = wallet.modules ?? [];
     if (modules.length > 0) {
       const chain = [SENTINEL, ...modules.map((m) => BigInt(m)), SENTINEL];
@@ -240,7 +258,19 @@ export class SafeSimulator {
         await put(mappingSlot(chain[i]!, SLOT.modules), chain[i + 1]!);
     }
     if (wallet.guard) await put(GUARD_SLOT, BigInt(wallet.guard));
+    this.wallets.set(lc, key);
+  }
 
+  private putWord(address: Address) {
+    const a = ejs(address);
+    return (slot: Hex, value: bigint) =>
+      this.vm.stateManager.putStorage(a, hexToBytes(slot), setLengthLeft(hexToBytes(toHex(value)), 32));
+  }
+
+  /** Nonce, extra accounts and the wallet's balance: inside the simulation's checkpoint. */
+  private async applyState(input: SimulateInput): Promise<void> {
+    const sm = this.vm.stateManager;
+    await this.putWord(input.wallet.address)(slotHex(SLOT.nonce), input.tx.nonce);
     // re-validated here: the simulator is also called directly, with data that did not come through JSON
     for (const x of parseExtraState(input.extraState)) {
       const a = ejs(x.address);
@@ -253,6 +283,7 @@ export class SafeSimulator {
         await sm.putStorage(a, setLengthLeft(hexToBytes(k as Hex), 32), setLengthLeft(hexToBytes(v), 32));
       }
     }
+    const w = ejs(input.wallet.address);
     const wa = (await sm.getAccount(w)) ?? new Account();
     wa.balance = input.walletBalance ?? 10n ** 24n;
     await sm.putAccount(w, wa);
@@ -271,9 +302,10 @@ export class SafeSimulator {
     const sm = this.vm.stateManager;
     const { wallet, tx } = input;
     const contracts = await this.ensureBase(wallet.version);
+    await this.ensureWallet(wallet, contracts[contracts.length - 1]!);
     await sm.checkpoint();
     try {
-      await this.setUpWallet(input, contracts[contracts.length - 1]!);
+      await this.applyState(input);
       const hashArgs = [
         tx.to,
         tx.value,
@@ -293,17 +325,13 @@ export class SafeSimulator {
         const signers = [...wallet.owners]
           .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))
           .slice(0, wallet.threshold);
+        // approvedHashes[owner][hash] = 1 (slot 8): the state an approveHash(hash) call by each owner leaves
+        const put = this.putWord(wallet.address);
         for (const o of signers) {
-          const r = await this.call(
-            ejs(o),
-            wallet.address,
-            encodeFunctionData({ abi: SAFE_ABI, functionName: 'approveHash', args: [contractSafeTxHash] }),
+          await put(
+            mappingSlot(BigInt(contractSafeTxHash), BigInt(mappingSlot(BigInt(o), SLOT.approvedHashes))),
+            1n,
           );
-          if (r.execResult.exceptionError) {
-            throw new RampartError('SIMULATION_SETUP_FAILED', `approveHash by owner ${o} reverted`, {
-              status: 500,
-            });
-          }
         }
         signatures =
           signers.length === 0

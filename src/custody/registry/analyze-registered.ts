@@ -1,0 +1,37 @@
+/**
+ * Analysis of transactions for a registered wallet: the stored registration, the current
+ * screening list, and a real-EVM simulation (one warm simulator per chain).
+ */
+import type { Ledger } from '../../ledger/index.ts';
+import { analyzeSafeTxList, type ListEntry } from '../analysis/analyze-list.ts';
+import { SafeSimulator } from '../evm/simulate/simulator.ts';
+import { screenedAddresses } from './screening.ts';
+import { getWallet } from './wallets.ts';
+
+const simulators = new Map<number, Promise<SafeSimulator>>();
+
+function simulatorFor(chainId: number): Promise<SafeSimulator> {
+  let s = simulators.get(chainId);
+  if (!s) {
+    s = SafeSimulator.create(chainId);
+    simulators.set(chainId, s);
+    s.catch(() => simulators.delete(chainId));
+  }
+  return s;
+}
+
+export async function analyzeForWallet(
+  ledger: Ledger,
+  opts: { wallet: string; chainId?: number; input: unknown; simulate?: boolean },
+): Promise<ListEntry[]> {
+  const wallet = await getWallet(ledger, opts.wallet, opts.chainId);
+  const screened = await screenedAddresses(ledger);
+  const withScreening = { ...wallet, screened: [...(wallet.screened ?? []), ...screened] };
+  const simulator = opts.simulate === false ? undefined : await simulatorFor(wallet.chainId);
+  return analyzeSafeTxList(withScreening, opts.input, simulator ? { simulator } : {});
+}
+
+/** JSON for output: bigints as decimal strings. */
+export function toJsonValue<T>(v: T): unknown {
+  return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)));
+}
