@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Address, encodeFunctionData, getAddress, type Hex, maxUint256, parseAbi } from 'viem';
+import { canonicalJson } from '../../src/core/index.ts';
 import {
   analysisDigest,
   analyzeSafeTx,
   analyzeSafeTxList,
   anyDenied,
-  canonicalJsonForTest,
   DEFAULT_SEVERITY,
   encodeMultiSendTransactions,
   FINDING_CODES,
@@ -17,7 +17,7 @@ import {
   safeLibraryDeployments,
   verifyAnalysisDigest,
   type WalletConfig,
-} from './analysis-helpers.ts';
+} from '../../src/custody/index.ts';
 import { readBybitExpected, readBybitList, readFbiList } from './bybit-fixture.ts';
 
 const expected = readBybitExpected();
@@ -113,7 +113,7 @@ describe('digest', () => {
     assert.match(digest, /^[0-9a-f]{64}$/);
     assert.equal(analysisDigest(rest), digest);
     assert.ok(verifyAnalysisDigest(a));
-    assert.equal(canonicalJsonForTest(JSON.parse(JSON.stringify(rest))), canonicalJsonForTest(rest));
+    assert.equal(canonicalJson(JSON.parse(JSON.stringify(rest))), canonicalJson(rest));
   });
 
   it('changes with any field, gas fields included', () => {
