@@ -57,6 +57,21 @@ export interface SettingTable {
   version: Generated<number>;
 }
 
+export interface CustodyWalletTable {
+  chain_id: number;
+  address: string;
+  config: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScreeningEntryTable {
+  address: string;
+  source: string;
+  reason: string;
+  added_at: string;
+}
+
 export interface Database {
   ledger_head: LedgerHeadTable;
   ledger_entries: LedgerEntryTable;
@@ -64,4 +79,6 @@ export interface Database {
   ledger_witness_progress: LedgerWitnessProgressTable;
   witness_state: WitnessStateTable;
   settings: SettingTable;
+  custody_wallets: CustodyWalletTable;
+  screening_entries: ScreeningEntryTable;
 }

@@ -32,6 +32,6 @@ export async function analyzeForWallet(
 }
 
 /** JSON for output: bigints as decimal strings. */
-export function toJsonValue<T>(v: T): unknown {
+export function jsonSafe<T>(v: T): unknown {
   return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)));
 }

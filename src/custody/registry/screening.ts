@@ -81,7 +81,9 @@ export async function importScreeningList(
         added,
         alreadyListed: unique.length - added,
         // Small lists verbatim; large ones by digest (an entry is at most 64 KiB).
-        ...(fresh.length <= 500 ? { addresses: fresh } : { addressesSha256: bytesToHex(sha256(utf8(fresh.sort().join('\n')))) }),
+        ...(fresh.length <= 500
+          ? { addresses: fresh }
+          : { addressesSha256: bytesToHex(sha256(utf8(fresh.sort().join('\n')))) }),
       },
     });
   });

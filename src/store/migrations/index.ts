@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { Dialect } from '../dialect.ts';
 import { ledgerMigration } from './0001-ledger.ts';
 import { settingsMigration } from './0002-settings.ts';
+import { custodyMigration } from './0004-custody.ts';
 
 /**
  * Every migration, in order. Names are permanent: a released migration is never edited,
@@ -11,5 +12,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-ledger': ledgerMigration(dialect),
     '0002-settings': settingsMigration(dialect),
+    '0004-custody': custodyMigration(dialect),
   };
 }
