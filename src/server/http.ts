@@ -12,6 +12,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../core/node.ts';
+import { custodyRoutes } from '../custody/routes.ts';
 import { type Ledger, ledgerRoutes, type WitnessService, witnessRoutes } from '../ledger/index.ts';
 import { installErrorHandling } from './errors.ts';
 import { enforcePermissions, type PrincipalResolver } from './permissions.ts';
@@ -65,6 +66,7 @@ export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
   );
 
   await app.register(ledgerRoutes, { ledger: o.ledger });
+  await app.register(custodyRoutes, { ledger: o.ledger });
   if (o.witness) await app.register(witnessRoutes, { witness: o.witness, prefix: '/witness' });
 
   // The console: static files, and index.html for client-side routes.

@@ -2,6 +2,7 @@
 import { type ConfigInput, configSchema } from '../../src/core/node.ts';
 import { createRampart, type RampartApp } from '../../src/server/app.ts';
 import { seedDemo } from '../../src/server/demo.ts';
+import type { PrincipalResolver } from '../../src/server/permissions.ts';
 import { createTestDb, type TestDb } from './db.ts';
 
 export interface TestServer {
@@ -13,7 +14,14 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  opts: { demo?: boolean; config?: Partial<ConfigInput>; db?: TestDb; keepDb?: boolean; port?: number } = {},
+  opts: {
+    demo?: boolean;
+    config?: Partial<ConfigInput>;
+    db?: TestDb;
+    keepDb?: boolean;
+    port?: number;
+    resolvePrincipal?: PrincipalResolver;
+  } = {},
 ): Promise<TestServer> {
   const db = opts.db ?? (await createTestDb());
   const config = configSchema.parse({
@@ -23,7 +31,10 @@ export async function startTestServer(
     server: { host: '127.0.0.1', port: 0 },
     ledger: { checkpointEverySeconds: 3600, ...opts.config?.ledger },
   });
-  const app = await createRampart(config);
+  const app = await createRampart(
+    config,
+    opts.resolvePrincipal ? { resolvePrincipal: opts.resolvePrincipal } : {},
+  );
   if (opts.demo) await seedDemo(app.ledger);
   const address = await app.http.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   let closed = false;
