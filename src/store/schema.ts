@@ -72,6 +72,43 @@ export interface ScreeningEntryTable {
   added_at: string;
 }
 
+export interface CustodyRequestTable {
+  id: string;
+  chain_id: number;
+  wallet: string;
+  record: string;
+  analysis: string;
+  digest: string;
+  decision: string;
+  required_approvals: number;
+  status: string;
+  initiator: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CustodyApprovalTable {
+  request_id: string;
+  approver: string;
+  digest: string;
+  signature: string;
+  created_at: string;
+}
+
+export interface CustodyOwnerSignatureTable {
+  request_id: string;
+  digest: string;
+  owner: string;
+  signature: string;
+  created_at: string;
+}
+
+export interface CustodyApproverKeyTable {
+  principal: string;
+  public_key: string;
+  added_at: string;
+}
+
 export interface Database {
   ledger_head: LedgerHeadTable;
   ledger_entries: LedgerEntryTable;
@@ -81,4 +118,8 @@ export interface Database {
   settings: SettingTable;
   custody_wallets: CustodyWalletTable;
   screening_entries: ScreeningEntryTable;
+  custody_requests: CustodyRequestTable;
+  custody_approvals: CustodyApprovalTable;
+  custody_owner_signatures: CustodyOwnerSignatureTable;
+  custody_approver_keys: CustodyApproverKeyTable;
 }

@@ -3,6 +3,7 @@ import type { Dialect } from '../dialect.ts';
 import { ledgerMigration } from './0001-ledger.ts';
 import { settingsMigration } from './0002-settings.ts';
 import { custodyMigration } from './0004-custody.ts';
+import { custodyRequestsMigration } from './0005-custody-requests.ts';
 
 /**
  * Every migration, in order. Names are permanent: a released migration is never edited,
@@ -13,5 +14,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0001-ledger': ledgerMigration(dialect),
     '0002-settings': settingsMigration(dialect),
     '0004-custody': custodyMigration(dialect),
+    '0005-custody-requests': custodyRequestsMigration(dialect),
   };
 }

@@ -137,6 +137,9 @@ export class SafeSimulator {
   }
 
   private async call(from: EjsAddress, to: Address, data: Hex, value = 0n) {
+    // Each call is its own transaction: forget which addresses and slots earlier calls warmed
+    // (EIP-2929), or gas, and with it the analysis digest, would depend on what ran before.
+    (this.vm.evm as unknown as { journal: { cleanJournal(): void } }).journal.cleanJournal();
     return this.vm.evm.runCall({
       caller: from,
       origin: from,

@@ -1,0 +1,16 @@
+export { approvalMessage, signApproval, verifyApproval } from './approval.ts';
+export { decideRequest, type PolicyOutcome, type RequestDecision } from './decision.ts';
+export {
+  addApproverKey,
+  approveRequest,
+  attachOwnerSignature,
+  type CustodyRequest,
+  type ExecutionBundle,
+  exportBundle,
+  getRequest,
+  listRequests,
+  type PolicyHook,
+  type RequestStatus,
+  submitRequest,
+  updateRequest,
+} from './requests.ts';
