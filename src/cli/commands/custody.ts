@@ -16,6 +16,7 @@ import {
 import { type GlobalOptions, openLocal } from '../context.ts';
 import { EXIT_INVALID, parseIntArg, printJson, UsageError } from '../output.ts';
 import { renderAnalysis } from './custody-render.ts';
+import { custodyRequestCommands } from './custody-requests.ts';
 
 const csv = (v: string | undefined) =>
   v === undefined
@@ -46,6 +47,7 @@ export function custodyCommand(program: Command, globals: () => GlobalOptions): 
     .command('custody')
     .description('the custody guard: wallets, screening, transaction analysis');
   const wallet = custody.command('wallet').description('registered multisig wallets');
+  custodyRequestCommands(custody, globals);
 
   wallet
     .command('add')
