@@ -56,6 +56,23 @@ describe('rampart ledger verify', () => {
     await db.rawSql('UPDATE ledger_entries SET actor = ? WHERE idx = 3', [orig!.actor]);
   });
 
+  test('a checkpoint whose signature does not verify fails with its own code', async () => {
+    const [cp] = (await db.rawSql(
+      'SELECT size, note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1',
+    )) as Array<{ size: number; note: string }>;
+    // Flip one character of the signature (base64 after the key name), keeping the note well-formed.
+    const lines = cp!.note.split('\n');
+    const sigLine = lines.findIndex((l) => l.startsWith('\u2014 '));
+    const sig = lines[sigLine]!;
+    const at = sig.length - 10;
+    lines[sigLine] = sig.slice(0, at) + (sig[at] === 'A' ? 'B' : 'A') + sig.slice(at + 1);
+    await db.rawSql('UPDATE ledger_checkpoints SET note = ? WHERE size = ?', [lines.join('\n'), cp!.size]);
+    const r = rampart([...base, '--json', 'ledger', 'verify', '--no-state']);
+    assert.equal(r.code, 1);
+    assert.equal(JSON.parse(r.stdout).problem.code, 'CHECKPOINT_SIGNATURE_INVALID');
+    await db.rawSql('UPDATE ledger_checkpoints SET note = ? WHERE size = ?', [cp!.note, cp!.size]);
+  });
+
   test('dropping the newest entries is caught against the remembered checkpoint', async () => {
     assert.equal(rampart([...base, 'ledger', 'verify', '--state', state]).code, 0);
     await db.rawSql('DELETE FROM ledger_checkpoints');
