@@ -16,7 +16,14 @@ import { custodyRequestRoutes } from '../custody/request-routes.ts';
 import { custodyRoutes } from '../custody/routes.ts';
 import { type Ledger, ledgerRoutes, type WitnessService, witnessRoutes } from '../ledger/index.ts';
 import { installErrorHandling } from './errors.ts';
-import { enforcePermissions, type PrincipalResolver } from './permissions.ts';
+import { enforcePermissions, type PrincipalResolver, type RouteEntry } from './permissions.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with the permission it declares. */
+    routeTable: RouteEntry[];
+  }
+}
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -37,7 +44,8 @@ export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
-  enforcePermissions(app, o.resolvePrincipal);
+  const routeTable = enforcePermissions(app, o.resolvePrincipal);
+  app.decorate('routeTable', routeTable);
   // tlog-witness bodies are text/plain
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 

@@ -29,24 +29,40 @@ export type PrincipalResolver = (req: FastifyRequest) => Promise<Principal | und
 /** Until the access module lands, nobody is authenticated: every non-public route answers 401. */
 export const noPrincipals: PrincipalResolver = async () => undefined;
 
-export function enforcePermissions(app: FastifyInstance, resolve: PrincipalResolver): void {
+export interface RouteEntry {
+  method: string;
+  url: string;
+  permission: string;
+}
+
+/**
+ * Installs the check and returns the route table it builds (every route with its permission), which
+ * the permission-matrix test walks.
+ */
+export function enforcePermissions(app: FastifyInstance, resolve: PrincipalResolver): RouteEntry[] {
+  const table: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
     const permission = route.config?.permission;
     if (typeof permission !== 'string' || permission.length === 0)
       throw new Error(
         `route ${route.method} ${route.url} declares no permission; every route must (deny by default)`,
       );
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') table.push({ method, url: route.url, permission });
   });
-  app.addHook('preHandler', async (req) => {
+  // onRequest: before the body is parsed or validated, so an unauthenticated caller learns nothing
+  // about a route beyond 401.
+  app.addHook('onRequest', async (req) => {
     const permission = req.routeOptions.config?.permission;
-    if (permission === 'public') return;
+    if (permission === 'public' || permission === undefined) return;
     const principal = await resolve(req);
     if (!principal) throw new RampartError('AUTH_REQUIRED', 'authentication required', { status: 401 });
-    if (!principal.permissions.has(permission!))
+    if (!principal.permissions.has(permission))
       throw new RampartError('PERMISSION_DENIED', `permission ${permission} is required`, {
         status: 403,
         details: { permission },
       });
     req.principal = principal;
   });
+  return table;
 }
