@@ -319,7 +319,7 @@ export async function attachOwnerSignature(
     threshold: 1,
   });
   const s = check.signatures[0];
-  if (!s || s.status !== 'valid' || !s.signer)
+  if (s?.status !== 'valid' || !s.signer)
     throw new RampartError(
       'OWNER_SIGNATURE_INVALID',
       `the signature ${s?.signer ? `recovers to ${s.signer}, which is not an owner` : 'does not recover to an owner'} over ${req.analysis.safeTxHash}${s?.reason ? ` (${s.reason})` : ''}`,
