@@ -1,14 +1,23 @@
 /** Layout and the (tiny) router: the path picks the page; `/` is the ledger for now. */
+import { AnalysePage } from './custody/AnalysePage.tsx';
 import { LedgerPage } from './ledger/LedgerPage.tsx';
 import { Nav } from './Nav.tsx';
 
 export function App() {
   const path = window.location.pathname.replace(/\/+$/, '') || '/';
-  const current = path === '/' ? '/ledger' : path;
+  const current = path === '/' ? '/ledger' : path === '/custody' ? '/custody/analyze' : path;
   return (
     <div className="layout">
       <Nav current={current} />
-      <main className="content">{current === '/ledger' ? <LedgerPage /> : <NotFound path={path} />}</main>
+      <main className="content">
+        {current === '/ledger' ? (
+          <LedgerPage />
+        ) : current === '/custody/analyze' ? (
+          <AnalysePage />
+        ) : (
+          <NotFound path={path} />
+        )}
+      </main>
     </div>
   );
 }

@@ -2,7 +2,7 @@
 const PAGES: { path: string; label: string; ready: boolean }[] = [
   { path: '/ledger', label: 'Ledger', ready: true },
   { path: '/approvals', label: 'Approvals', ready: false },
-  { path: '/custody', label: 'Custody', ready: false },
+  { path: '/custody/analyze', label: 'Custody', ready: true },
   { path: '/access', label: 'Access', ready: false },
   { path: '/alliance', label: 'Alliance', ready: false },
   { path: '/reserves', label: 'Reserves', ready: false },
