@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { DbNonceStore, signedRequestAuthenticator } from '../access/services/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
 import type { Config } from '../core/node.ts';
 import { Ledger, loadLogSigner, loadWitnessSigner, WitnessService } from '../ledger/index.ts';
@@ -61,6 +62,7 @@ export async function createRampart(config: Config, opts: CreateOptions = {}): P
       witness,
       logger: opts.logger ?? false,
       resolvePrincipal: opts.resolvePrincipal ?? noPrincipals,
+      authenticateSigned: signedAuth(ledger, store, clock),
     });
     ledger.start();
     const app: RampartApp = {
@@ -81,4 +83,21 @@ export async function createRampart(config: Config, opts: CreateOptions = {}): P
     if (!opts.store) await store.close().catch(() => {});
     throw e;
   }
+}
+
+/** RFC 9421 signed service requests, checked against the registered service keys. */
+function signedAuth(ledger: Ledger, store: Store, clock: Clock) {
+  const authenticate = signedRequestAuthenticator(ledger, new DbNonceStore(store.db, clock), clock);
+  return async (req: import('fastify').FastifyRequest) => {
+    // @target-uri as the client addressed us: scheme://authority + the request-target, unnormalised.
+    const url = `${req.protocol}://${req.headers.host ?? req.hostname}${req.raw.url ?? req.url}`;
+    const headers: Record<string, string | string[] | undefined> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = v;
+    return authenticate({
+      method: req.method,
+      url,
+      headers,
+      ...(req.rawBody ? { body: new Uint8Array(req.rawBody) } : {}),
+    });
+  };
 }

@@ -16,7 +16,12 @@ import { custodyRequestRoutes } from '../custody/request-routes.ts';
 import { custodyRoutes } from '../custody/routes.ts';
 import { type Ledger, ledgerRoutes, type WitnessService, witnessRoutes } from '../ledger/index.ts';
 import { installErrorHandling } from './errors.ts';
-import { enforcePermissions, type PrincipalResolver, type RouteEntry } from './permissions.ts';
+import {
+  enforcePermissions,
+  type PrincipalResolver,
+  type RouteEntry,
+  type SignedRequestAuthenticator,
+} from './permissions.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,6 +38,7 @@ export interface HttpOptions {
   witness: WitnessService | undefined;
   logger: boolean | Record<string, unknown>;
   resolvePrincipal: PrincipalResolver;
+  authenticateSigned?: SignedRequestAuthenticator;
 }
 
 export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
@@ -44,10 +50,19 @@ export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
-  const routeTable = enforcePermissions(app, o.resolvePrincipal);
+  const routeTable = enforcePermissions(app, o.resolvePrincipal, o.authenticateSigned);
   app.decorate('routeTable', routeTable);
+  // Keep every body's exact bytes (RFC 9530 Content-Digest of signed requests is over them).
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    req.rawBody = body as Buffer;
+    json(req, (body as Buffer).toString('utf8'), done);
+  });
   // tlog-witness bodies are text/plain
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, (req, body, done) => {
+    req.rawBody = body as Buffer;
+    done(null, (body as Buffer).toString('utf8'));
+  });
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -14,6 +14,10 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal?: Principal;
+    /** The request body exactly as received (RFC 9530 Content-Digest is over these bytes). */
+    rawBody?: Buffer;
+    /** Set when authentication waits for the body (a signed service request). */
+    signedAuthPending?: boolean;
   }
 }
 
@@ -39,7 +43,22 @@ export interface RouteEntry {
  * Installs the check and returns the route table it builds (every route with its permission), which
  * the permission-matrix test walks.
  */
-export function enforcePermissions(app: FastifyInstance, resolve: PrincipalResolver): RouteEntry[] {
+/** Authenticates a signed service request once its body is read; throws a 401 RampartError if it does not verify. */
+export type SignedRequestAuthenticator = (req: FastifyRequest) => Promise<Principal>;
+
+function check(principal: Principal, permission: string): void {
+  if (!principal.permissions.has(permission))
+    throw new RampartError('PERMISSION_DENIED', `permission ${permission} is required`, {
+      status: 403,
+      details: { permission },
+    });
+}
+
+export function enforcePermissions(
+  app: FastifyInstance,
+  resolve: PrincipalResolver,
+  signed?: SignedRequestAuthenticator,
+): RouteEntry[] {
   const table: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
     const permission = route.config?.permission;
@@ -56,13 +75,25 @@ export function enforcePermissions(app: FastifyInstance, resolve: PrincipalResol
     const permission = req.routeOptions.config?.permission;
     if (permission === 'public' || permission === undefined) return;
     const principal = await resolve(req);
-    if (!principal) throw new RampartError('AUTH_REQUIRED', 'authentication required', { status: 401 });
-    if (!principal.permissions.has(permission))
-      throw new RampartError('PERMISSION_DENIED', `permission ${permission} is required`, {
-        status: 403,
-        details: { permission },
-      });
+    if (principal) {
+      check(principal, permission);
+      req.principal = principal;
+      return;
+    }
+    // A signed service request (RFC 9421) is checked once its body has been read: its
+    // Content-Digest covers the body. Nothing is validated before that.
+    if (signed && (req.headers['signature-input'] !== undefined || req.headers['signature'] !== undefined)) {
+      req.signedAuthPending = true;
+      return;
+    }
+    throw new RampartError('AUTH_REQUIRED', 'authentication required', { status: 401 });
+  });
+  app.addHook('preValidation', async (req) => {
+    if (!req.signedAuthPending || !signed) return;
+    const principal = await signed(req);
+    check(principal, req.routeOptions.config!.permission!);
     req.principal = principal;
+    req.signedAuthPending = false;
   });
   return table;
 }

@@ -109,6 +109,21 @@ export interface CustodyApproverKeyTable {
   added_at: string;
 }
 
+export interface ServiceKeyTable {
+  key_id: string;
+  service_id: string;
+  public_key: string;
+  permissions: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface RequestNonceTable {
+  key_id: string;
+  nonce: string;
+  expires_at: string;
+}
+
 export interface Database {
   ledger_head: LedgerHeadTable;
   ledger_entries: LedgerEntryTable;
@@ -122,4 +137,6 @@ export interface Database {
   custody_approvals: CustodyApprovalTable;
   custody_owner_signatures: CustodyOwnerSignatureTable;
   custody_approver_keys: CustodyApproverKeyTable;
+  service_keys: ServiceKeyTable;
+  request_nonces: RequestNonceTable;
 }

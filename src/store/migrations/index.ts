@@ -4,6 +4,7 @@ import { ledgerMigration } from './0001-ledger.ts';
 import { settingsMigration } from './0002-settings.ts';
 import { custodyMigration } from './0004-custody.ts';
 import { custodyRequestsMigration } from './0005-custody-requests.ts';
+import { servicesMigration } from './0006-services.ts';
 
 /**
  * Every migration, in order. Names are permanent: a released migration is never edited,
@@ -15,5 +16,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0002-settings': settingsMigration(dialect),
     '0004-custody': custodyMigration(dialect),
     '0005-custody-requests': custodyRequestsMigration(dialect),
+    '0006-services': servicesMigration(dialect),
   };
 }

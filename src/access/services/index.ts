@@ -1,0 +1,14 @@
+export { DbNonceStore } from './db-nonce-store.ts';
+export {
+  findServiceKey,
+  listServiceKeys,
+  registerServiceKey,
+  revokeServiceKey,
+  type ServiceRecord,
+} from './service-keys.ts';
+export {
+  hasSignature,
+  type ServicePrincipal,
+  type SignedRequestInput,
+  signedRequestAuthenticator,
+} from './signed-request-auth.ts';
