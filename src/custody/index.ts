@@ -26,3 +26,4 @@ export * from './evm/simulate/token-effects.ts';
 export * from './evm/simulate/types.ts';
 export * from './evm/simulate/wallet-slots.ts';
 export * from './evm/versions.ts';
+export * from './policy/index.ts';
