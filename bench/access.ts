@@ -1,0 +1,162 @@
+/**
+ * `npm run bench -- access [--seconds S] [--concurrency C]`
+ *
+ * Requests per second on one route with RFC 9421 signed service requests (signature, replay
+ * window, nonce stored in the database, key lookup, authorization) beside the same route
+ * unauthenticated, in one run, on the real server with its SQLite store (synchronous=FULL).
+ * Requests are signed before the clock starts, so the rate is the server's, not the client's.
+ */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import Fastify from 'fastify';
+import { signRequest } from '../src/access/http-signatures/index.ts';
+import {
+  DbNonceStore,
+  registerServiceKey,
+  signedRequestAuthenticator,
+} from '../src/access/services/index.ts';
+import { bytesToBase64, systemClock } from '../src/core/index.ts';
+import { Ledger } from '../src/ledger/index.ts';
+import { generateSignerKey, parseSignerKey } from '../src/ledger/note/index.ts';
+import { enforcePermissions } from '../src/server/permissions.ts';
+import { openStore } from '../src/store/index.ts';
+import { percentile, type Report } from './report.ts';
+
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+};
+
+async function load(
+  port: number,
+  path: string,
+  headersFor: (i: number) => Record<string, string>,
+  seconds: number,
+  concurrency: number,
+): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const end = performance.now() + seconds * 1000;
+  let i = 0;
+  let errors = 0;
+  const lat: number[] = [];
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const h = headersFor(i++);
+      const t0 = performance.now();
+      const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent, headers: h }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 200) errors++;
+          lat.push(performance.now() - t0);
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end();
+    });
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) await one();
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  agent.destroy();
+  lat.sort((a, b) => a - b);
+  return { rps: lat.length / elapsed, p50: percentile(lat, 50), p99: percentile(lat, 99), errors };
+}
+
+export async function run(log: (s: string) => void): Promise<Report> {
+  const seconds = arg('--seconds', 5);
+  const concurrency = arg('--concurrency', 16);
+  const dir = mkdtempSync(join(tmpdir(), 'rampart-bench-access-'));
+  const store = await openStore({ dataDir: dir });
+  const ledger = new Ledger({
+    store,
+    origin: 'bench.localhost/ledger',
+    signer: parseSignerKey(generateSignerKey('bench.localhost/ledger').signerKey),
+  });
+  // One handler behind two routes: public, and `bench:read` for a signed service — the same work.
+  const app = Fastify();
+  const authenticate = signedRequestAuthenticator(
+    ledger,
+    new DbNonceStore(store.db, systemClock),
+    systemClock,
+  );
+  enforcePermissions(
+    app,
+    async () => undefined,
+    (req) =>
+      authenticate({
+        method: req.method,
+        url: `http://${req.headers.host}${req.url}`,
+        headers: req.headers as Record<string, string>,
+      }),
+  );
+  const handler = async () => ({ ok: true, at: Date.now() });
+  app.get('/open', { config: { permission: 'public' } }, handler);
+  app.get('/signed', { config: { permission: 'bench:read' } }, handler);
+  try {
+    const sk = ed25519.utils.randomSecretKey();
+    await registerServiceKey(ledger, {
+      serviceId: 'bench',
+      keyId: 'bench-1',
+      publicKey: bytesToBase64(ed25519.getPublicKey(sk)),
+      permissions: ['bench:read'],
+      actor: 'system',
+    });
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = Number(new URL(address).port);
+    const total = Math.ceil(seconds * 15_000);
+    log(`signing ${total.toLocaleString()} requests in advance (each with its own nonce)…`);
+    const presigned: Array<Record<string, string>> = [];
+    for (let i = 0; i < total; i++)
+      presigned.push(
+        signRequest(
+          { method: 'GET', url: `http://127.0.0.1:${port}/signed`, headers: {} },
+          { keyId: 'bench-1', privateKey: sk, created: new Date() },
+        ) as unknown as Record<string, string>,
+      );
+    log(`open route, ${seconds} s…`);
+    const open = await load(port, '/open', () => ({}), seconds, concurrency);
+    log(`signed route, ${seconds} s…`);
+    const signed = await load(port, '/signed', (i) => presigned[i]!, seconds, concurrency);
+    if (signed.errors > 0) log(`warning: ${signed.errors} signed requests failed`);
+    return {
+      benchmark: 'access',
+      conditions: {
+        date: new Date().toISOString().slice(0, 10),
+        machine: `2 cores, Node ${process.version}`,
+        run: `${seconds} s each, ${concurrency} keep-alive connections, client in the same process, requests signed beforehand`,
+        store: 'SQLite WAL synchronous=FULL: one nonce insert and one key lookup per signed request',
+        routes:
+          'the same handler, public vs permission bench:read (RFC 9421 Ed25519 over @method, @target-uri, content-digest; nonce; replay window)',
+      },
+      results: [
+        { subject: 'open request (reference)', metric: 'throughput', value: open.rps, unit: 'req/s' },
+        { subject: 'open request (reference)', metric: 'p50 latency', value: open.p50, unit: 'ms' },
+        { subject: 'signed service request (ours)', metric: 'throughput', value: signed.rps, unit: 'req/s' },
+        { subject: 'signed service request (ours)', metric: 'p50 latency', value: signed.p50, unit: 'ms' },
+        { subject: 'signed service request (ours)', metric: 'p99 latency', value: signed.p99, unit: 'ms' },
+        {
+          subject: 'signed service request (ours)',
+          metric: 'failed',
+          value: signed.errors,
+          unit: 'requests',
+        },
+      ],
+      ratios: { signedVsOpen: signed.rps / open.rps },
+    };
+  } finally {
+    await app.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
