@@ -12,6 +12,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../core/node.ts';
+import { policyHook } from '../custody/registry/index.ts';
 import { custodyRequestRoutes } from '../custody/request-routes.ts';
 import { custodyRoutes } from '../custody/routes.ts';
 import { type Ledger, ledgerRoutes, type WitnessService, witnessRoutes } from '../ledger/index.ts';
@@ -91,7 +92,7 @@ export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
 
   await app.register(ledgerRoutes, { ledger: o.ledger });
   await app.register(custodyRoutes, { ledger: o.ledger });
-  await app.register(custodyRequestRoutes, { ledger: o.ledger });
+  await app.register(custodyRequestRoutes, { ledger: o.ledger, policy: policyHook(o.ledger) });
   if (o.witness) await app.register(witnessRoutes, { witness: o.witness, prefix: '/witness' });
 
   // The console: static files, and index.html for client-side routes.

@@ -102,6 +102,9 @@ async function migrate(
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'rampart_migrations',
     migrationLockTableName: 'rampart_migrations_lock',
+    // Modules own their migrations and number them independently; one that lands with a lower
+    // number than an already applied one still runs (they never depend on each other's order).
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -124,6 +124,14 @@ export interface RequestNonceTable {
   expires_at: string;
 }
 
+export interface CustodyPolicyTable {
+  seq: number;
+  digest: string;
+  source: string;
+  set_by: string;
+  set_at: string;
+}
+
 export interface Database {
   ledger_head: LedgerHeadTable;
   ledger_entries: LedgerEntryTable;
@@ -139,4 +147,5 @@ export interface Database {
   custody_approver_keys: CustodyApproverKeyTable;
   service_keys: ServiceKeyTable;
   request_nonces: RequestNonceTable;
+  custody_policies: CustodyPolicyTable;
 }

@@ -10,7 +10,7 @@ import type { Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { bytesToBase64 } from '../../src/core/index.ts';
 import { parseWalletConfig, SafeSimulator } from '../../src/custody/index.ts';
-import { registerWallet } from '../../src/custody/registry/index.ts';
+import { policyHook, registerWallet } from '../../src/custody/registry/index.ts';
 import {
   addApproverKey,
   approveRequest,
@@ -209,6 +209,26 @@ describe('custody requests and approvals', () => {
     await assert.rejects(exportBundle(ledger, { id: req.id, actor: 'user:bob' }), {
       code: 'REQUEST_NOT_APPROVED',
     });
+  });
+
+  test('the policy in force decides the quorum: an unknown recipient needs 3 approvals under the default policy', async () => {
+    const req = await submitRequest(ledger, {
+      initiator: 'user:bob',
+      wallet: SAFE,
+      transaction: tx({ to: '0x00000000000000000000000000000000000f00d5', nonce: '1' }),
+      policy: policyHook(ledger),
+    });
+    assert.equal(req.status, 'pending');
+    assert.equal(req.decision.ruleId, 'unknown-recipient');
+    assert.equal(req.decision.requiredApprovals, 3);
+    assert.deepEqual(req.decision.fromRoles.sort(), ['security', 'treasury']);
+    const known = await submitRequest(ledger, {
+      initiator: 'user:bob',
+      wallet: SAFE,
+      transaction: tx({ nonce: '1' }),
+      policy: policyHook(ledger),
+    });
+    assert.equal(known.decision.requiredApprovals, 2);
   });
 
   test('a denied request cannot be approved', async () => {

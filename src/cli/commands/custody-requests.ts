@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { Command } from 'commander';
 import { base64ToBytes, bytesToBase64, RampartError } from '../../core/index.ts';
+import { policyHook } from '../../custody/registry/index.ts';
 import {
   addApproverKey,
   approveRequest,
@@ -82,6 +83,7 @@ export function custodyRequestCommands(custody: Command, globals: () => GlobalOp
             wallet: o.wallet,
             ...(chainId ? { chainId } : {}),
             transaction,
+            policy: policyHook(ctx.ledger),
           }),
         ),
       );

@@ -15,6 +15,7 @@ import {
 } from '../../custody/registry/index.ts';
 import { type GlobalOptions, openLocal } from '../context.ts';
 import { EXIT_INVALID, parseIntArg, printJson, UsageError } from '../output.ts';
+import { custodyPolicyCommands } from './custody-policy.ts';
 import { renderAnalysis } from './custody-render.ts';
 import { custodyRequestCommands } from './custody-requests.ts';
 
@@ -48,6 +49,7 @@ export function custodyCommand(program: Command, globals: () => GlobalOptions): 
     .description('the custody guard: wallets, screening, transaction analysis');
   const wallet = custody.command('wallet').description('registered multisig wallets');
   custodyRequestCommands(custody, globals);
+  custodyPolicyCommands(custody, globals);
 
   wallet
     .command('add')

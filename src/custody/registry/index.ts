@@ -1,5 +1,12 @@
 export { analyzeForWallet, jsonSafe } from './analyze-registered.ts';
 export {
+  type ActivePolicy,
+  activePolicy,
+  evaluateWithActivePolicy,
+  policyHook,
+  setPolicy,
+} from './policies.ts';
+export {
   importScreeningList,
   parseAddressList,
   type ScreeningImport,

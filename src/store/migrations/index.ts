@@ -5,6 +5,7 @@ import { settingsMigration } from './0002-settings.ts';
 import { custodyMigration } from './0004-custody.ts';
 import { custodyRequestsMigration } from './0005-custody-requests.ts';
 import { servicesMigration } from './0006-services.ts';
+import { custodyPolicyMigration } from './0007-custody-policy.ts';
 
 /**
  * Every migration, in order. Names are permanent: a released migration is never edited,
@@ -17,5 +18,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0004-custody': custodyMigration(dialect),
     '0005-custody-requests': custodyRequestsMigration(dialect),
     '0006-services': servicesMigration(dialect),
+    '0007-custody-policy': custodyPolicyMigration(dialect),
   };
 }
