@@ -1,5 +1,6 @@
 /** `rampart`: one subcommand family per module. Exit 0 ok, 1 invalid or denied, 2 usage. */
 import { Command, CommanderError } from 'commander';
+import { accessCommand } from './commands/access.ts';
 import { custodyCommand } from './commands/custody.ts';
 import { demoCommand } from './commands/demo.ts';
 import { ledgerCommand } from './commands/ledger.ts';
@@ -26,6 +27,7 @@ serveCommand(program, globals);
 demoCommand(program, globals);
 ledgerCommand(program, globals);
 custodyCommand(program, globals);
+accessCommand(program, globals);
 
 // Every subcommand reports usage errors with exit 2 instead of commander's exit(1).
 function override(c: Command): void {

@@ -4,13 +4,19 @@
  */
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import {
+  type AccessContext,
+  baseUrlFor,
+  relyingPartyFor,
+  sessionPrincipals,
+} from '../access/people/index.ts';
 import { DbNonceStore, signedRequestAuthenticator } from '../access/services/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
 import type { Config } from '../core/node.ts';
 import { Ledger, loadLogSigner, loadWitnessSigner, WitnessService } from '../ledger/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { buildHttp } from './http.ts';
-import { noPrincipals, type PrincipalResolver } from './permissions.ts';
+import type { PrincipalResolver } from './permissions.ts';
 
 export interface RampartApp {
   config: Config;
@@ -18,6 +24,10 @@ export interface RampartApp {
   ledger: Ledger;
   witness: WitnessService | undefined;
   http: FastifyInstance;
+  /** People: passkeys, enrollment, sessions. */
+  access: AccessContext;
+  /** The URL people open: `server.publicUrl`, or http://localhost:<listening port>. */
+  baseUrl(): string;
   /** Stop taking requests, finish in-flight ones and pending checkpoints, close the store. */
   close(): Promise<void>;
 }
@@ -56,12 +66,19 @@ export async function createRampart(config: Config, opts: CreateOptions = {}): P
           logs: config.witness.logs,
         })
       : undefined;
+    const baseUrl = () => {
+      const a = http?.server.address();
+      return baseUrlFor(config.server.publicUrl, a && typeof a === 'object' ? a.port : config.server.port);
+    };
+    const access: AccessContext = { ledger, clock, relyingParty: () => relyingPartyFor(baseUrl()) };
     http = await buildHttp({
       config,
       ledger,
       witness,
+      access,
       logger: opts.logger ?? false,
-      resolvePrincipal: opts.resolvePrincipal ?? noPrincipals,
+      // Console sessions by default; tests may name their own principals.
+      resolvePrincipal: opts.resolvePrincipal ?? sessionPrincipals(access),
       authenticateSigned: signedAuth(ledger, store, clock),
     });
     ledger.start();
@@ -71,6 +88,8 @@ export async function createRampart(config: Config, opts: CreateOptions = {}): P
       ledger,
       witness,
       http,
+      access,
+      baseUrl,
       async close() {
         await http!.close();
         await ledger.stop();

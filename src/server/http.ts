@@ -11,6 +11,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { type AccessContext, csrfPreHandler, peopleRoutes } from '../access/people/index.ts';
 import type { Config } from '../core/node.ts';
 import { policyHook } from '../custody/registry/index.ts';
 import { custodyRequestRoutes } from '../custody/request-routes.ts';
@@ -37,6 +38,8 @@ export interface HttpOptions {
   config: Config;
   ledger: Ledger;
   witness: WitnessService | undefined;
+  /** People (passkeys, sessions): their routes and the CSRF check. */
+  access?: AccessContext;
   logger: boolean | Record<string, unknown>;
   resolvePrincipal: PrincipalResolver;
   authenticateSigned?: SignedRequestAuthenticator;
@@ -53,6 +56,8 @@ export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
   installErrorHandling(app);
   const routeTable = enforcePermissions(app, o.resolvePrincipal, o.authenticateSigned);
   app.decorate('routeTable', routeTable);
+  // CSRF: a state-changing request made with a console session must carry its X-CSRF-Token.
+  app.addHook('preHandler', csrfPreHandler);
   // Keep every body's exact bytes (RFC 9530 Content-Digest of signed requests is over them).
   const json = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
@@ -91,6 +96,7 @@ export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
   );
 
   await app.register(ledgerRoutes, { ledger: o.ledger });
+  if (o.access) await app.register(peopleRoutes, { ctx: o.access });
   await app.register(custodyRoutes, { ledger: o.ledger });
   await app.register(custodyRequestRoutes, { ledger: o.ledger, policy: policyHook(o.ledger) });
   if (o.witness) await app.register(witnessRoutes, { witness: o.witness, prefix: '/witness' });

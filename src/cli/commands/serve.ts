@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { enrollmentLink, firstAdminEnrollmentIfNeeded } from '../../access/people/index.ts';
 import { createRampart } from '../../server/app.ts';
 import { seedDemo } from '../../server/demo.ts';
 import { configFrom, type GlobalOptions } from '../context.ts';
@@ -27,6 +28,12 @@ export function serveCommand(program: Command, globals: () => GlobalOptions): vo
       process.stderr.write(
         `\nRampart is running: console ${shown}/  ·  API ${shown}/api/v1/openapi.json  ·  store ${app.store.location}\n\n`,
       );
+      // Nobody enrolled yet: a one-time link for the first administrator (a new one at every start).
+      const enrollment = await firstAdminEnrollmentIfNeeded(app.access);
+      if (enrollment)
+        process.stderr.write(
+          `Nobody is enrolled yet. The first administrator registers a passkey here (one use, until ${enrollment.expiresAt}):\n  ${enrollmentLink(app.baseUrl(), enrollment.token)}\n\n`,
+        );
       let closing = false;
       const shutdown = (signal: string) => {
         if (closing) return;

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { Dialect } from '../dialect.ts';
 import { ledgerMigration } from './0001-ledger.ts';
 import { settingsMigration } from './0002-settings.ts';
+import { accessMigration } from './0003-access.ts';
 import { custodyMigration } from './0004-custody.ts';
 import { custodyRequestsMigration } from './0005-custody-requests.ts';
 import { servicesMigration } from './0006-services.ts';
@@ -15,6 +16,7 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-ledger': ledgerMigration(dialect),
     '0002-settings': settingsMigration(dialect),
+    '0003-access': accessMigration(dialect),
     '0004-custody': custodyMigration(dialect),
     '0005-custody-requests': custodyRequestsMigration(dialect),
     '0006-services': servicesMigration(dialect),

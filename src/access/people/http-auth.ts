@@ -1,0 +1,66 @@
+/**
+ * Sessions over HTTP: the principal resolver (session cookie → `user:<id>` with the permissions of
+ * the person's roles) and the CSRF check. CSRF: every state-changing request made with a session
+ * must carry `X-CSRF-Token` equal to the session's token (from `GET /api/v1/access/session`); a
+ * page on another origin can make the browser send the cookie (SameSite aside) but cannot read the
+ * token. Requests without a session (signed service requests) are not concerned.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { permissionsFor } from '../roles.ts';
+import type { AccessContext } from './context.ts';
+import { readSessionCookie } from './cookies.ts';
+import { AccessError } from './errors.ts';
+import { sameSecret } from './secrets.ts';
+import { type ResolvedSession, resolveSession } from './sessions.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller's session, when the caller is a person signed in to the console. */
+    accessSession?: ResolvedSession;
+  }
+}
+
+export interface UserPrincipal {
+  id: string;
+  kind: 'user';
+  permissions: ReadonlySet<string>;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The session behind the request's cookie; undefined without a cookie, an AccessError for a bad one. */
+export async function sessionOf(
+  ctx: AccessContext,
+  req: FastifyRequest,
+): Promise<ResolvedSession | undefined> {
+  const secret = readSessionCookie(ctx.relyingParty(), req.headers.cookie);
+  if (secret === undefined) return undefined;
+  if (secret === '') throw new AccessError('SESSION_INVALID', 'not a session');
+  return resolveSession(ctx, secret);
+}
+
+export function sessionPrincipals(ctx: AccessContext) {
+  return async (req: FastifyRequest): Promise<UserPrincipal | undefined> => {
+    let session: ResolvedSession | undefined;
+    try {
+      session = await sessionOf(ctx, req);
+    } catch (e) {
+      req.log.info({ code: (e as AccessError).code }, 'session refused');
+      throw e;
+    }
+    if (!session) return undefined;
+    req.accessSession = session;
+    return { id: `user:${session.personId}`, kind: 'user', permissions: permissionsFor(session.roles) };
+  };
+}
+
+/** preHandler: a state-changing request made with a session needs the session's CSRF token. */
+export async function csrfPreHandler(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  const session = req.accessSession;
+  if (!session || SAFE_METHODS.has(req.method)) return;
+  const header = req.headers['x-csrf-token'];
+  if (typeof header !== 'string' || !sameSecret(header, session.csrfToken)) {
+    req.log.warn({ code: 'CSRF_TOKEN_INVALID', session: session.id }, 'CSRF token missing or wrong');
+    throw new AccessError('CSRF_TOKEN_INVALID', 'missing or wrong X-CSRF-Token header');
+  }
+}
