@@ -1,4 +1,6 @@
 /** Layout and the (tiny) router: the path picks the page; `/` is the ledger for now. */
+import { EnrollPage } from './access/EnrollPage.tsx';
+import { SignInPage } from './access/SignInPage.tsx';
 import { AnalysePage } from './custody/AnalysePage.tsx';
 import { LedgerPage } from './ledger/LedgerPage.tsx';
 import { Nav } from './Nav.tsx';
@@ -14,6 +16,10 @@ export function App() {
           <LedgerPage />
         ) : current === '/custody/analyze' ? (
           <AnalysePage />
+        ) : current === '/signin' ? (
+          <SignInPage />
+        ) : current === '/enroll' ? (
+          <EnrollPage />
         ) : (
           <NotFound path={path} />
         )}

@@ -1,4 +1,7 @@
 /** The console's left navigation. Pages not built yet are listed, disabled, as "coming". */
+import { UserBadge } from './access/UserBadge.tsx';
+import './access/access.css';
+
 const PAGES: { path: string; label: string; ready: boolean }[] = [
   { path: '/ledger', label: 'Ledger', ready: true },
   { path: '/approvals', label: 'Approvals', ready: false },
@@ -30,6 +33,7 @@ export function Nav({ current }: { current: string }) {
           </li>
         ))}
       </ul>
+      <UserBadge />
     </nav>
   );
 }
