@@ -1,6 +1,7 @@
 /**
  * FROST threshold signing (RFC 9591) for Rampart's signer nodes: the protocol is @noble/curves'
- * (`suites.ts` names our three suites); refresh and repair come next. Pure logic, no I/O.
+ * (`suites.ts` names our three suites); proactive refresh and share repair, which noble lacks,
+ * are built here on its building blocks. Pure logic, no I/O.
  */
 export type {
   FrostPublic,
@@ -10,7 +11,18 @@ export type {
   Nonces,
   RNG,
 } from '@noble/curves/abstract/frost.js';
+export { evaluateCommitment, evaluatePolynomial, lagrangeCoefficient } from './polynomial.ts';
 export {
+  type RefreshRound1Package,
+  type RefreshRound2Package,
+  type RefreshSecret,
+  refreshFinish,
+  refreshRound1,
+  refreshRound2,
+  wipeRefreshSecret,
+} from './refresh.ts';
+export {
+  type Bytes,
   type Frost,
   type FrostSuite,
   type GroupConstructor,
@@ -19,6 +31,7 @@ export {
   type Identifier,
   identifierScalar,
   isSuiteName,
+  ownBytes,
   parseElement,
   parseScalar,
   type ScalarField,
