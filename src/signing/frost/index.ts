@@ -21,6 +21,7 @@ export {
   refreshRound2,
   wipeRefreshSecret,
 } from './refresh.ts';
+export { repairStep1, repairStep2, repairStep3 } from './repair.ts';
 export {
   type Bytes,
   type Frost,
