@@ -33,7 +33,8 @@ test('serve --demo answers, serves the console, and exits 0 on SIGTERM with the 
   const deep = await fetch(`${url}/ledger?at=10`);
   assert.equal(deep.status, 200, 'client-side routes fall back to the console');
   const cp = (await (await fetch(`${url}/api/v1/ledger/checkpoint`)).json()) as { size: number };
-  assert.equal(cp.size, 60);
+  // 60 demo entries, plus the enrollment-link entry the timer may already have checkpointed.
+  assert.ok(cp.size >= 60, `checkpoint size ${cp.size}`);
 
   child.removeAllListeners('exit');
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -3,6 +3,7 @@
  * malformed answer becomes an ApiError (or, for one result of a list, an error entry for that
  * result), never a half-drawn page.
  */
+import { csrfHeaders } from '../access/accessApi.ts';
 import { ApiError, getJson, isRecord } from '../api.ts';
 import type { AnalysisResult, AnalyzeResponse, Wallet } from './types.ts';
 
@@ -14,7 +15,8 @@ async function postJson(path: string, body: unknown, signal?: AbortSignal): Prom
   try {
     res = await fetch(path, {
       method: 'POST',
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      // The session's CSRF token: every state-changing request from a signed-in console carries it.
+      headers: { accept: 'application/json', 'content-type': 'application/json', ...csrfHeaders() },
       credentials: 'same-origin',
       body: JSON.stringify(body),
       signal: signal ?? null,
