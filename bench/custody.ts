@@ -6,18 +6,18 @@
  *    (`analyzeSafeTx`) and the default transaction policy (`evaluatePolicy`) — for a plain ETH
  *    transfer and for a 20-call batch (10 ERC-20 transfers and 10 ETH transfers through the
  *    canonical MultiSendCallOnly 1.3.0), p50 and p99, with the simulator warm. Beside each, a bare
- *    `@ethereumjs/vm` run of the same `execTransaction` calldata on the same state (a stock VM
- *    made with `vm.shallowCopy()` of the simulator's VM, the per-transaction state written once,
- *    then per run: checkpoint, `evm.runCall`, revert; no tracing, no analysis).
+ *    `@ethereumjs/vm` run of the same `execTransaction` calldata on the same state (a stock
+ *    `createVM` over a shallow copy of the simulator's state manager, the per-transaction state
+ *    written once, then per run: checkpoint, `evm.runCall`, revert; no tracing, no analysis).
  * 2. Decoding alone (`decodeCall`, recursive, with paths and JSON values) beside the same work done
  *    with viem's `decodeFunctionData` and the ABIs known in advance.
  * Options: --iterations N timed runs per subject (default 300), --warmup N (default 30).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { Account, createAddressFromString, hexToBytes, setLengthLeft } from '@ethereumjs/util';
-import type { VM } from '@ethereumjs/vm';
+import { createVM, type VM } from '@ethereumjs/vm';
 import {
   type Address,
   decodeFunctionData,
@@ -33,12 +33,13 @@ import {
   slice,
   toHex,
 } from 'viem';
-import * as custody from '../src/custody/index.ts';
 import {
   analyzeWithSimulation,
   decodeCall,
+  defaultPolicy,
   type ExtraAccount,
   encodeMultiSendTransactions,
+  evaluatePolicy,
   mappingSlot,
   parseWalletConfig,
   SafeSimulator,
@@ -80,25 +81,23 @@ function makeTx(p: Partial<SafeTx> & { to: Address }): SafeTx {
   };
 }
 
-async function timeIt(n: number, fn: () => Promise<unknown> | unknown): Promise<number[]> {
-  const t: number[] = [];
+/** `n` runs of each, interleaved (a, b, a, b, …) so that load on the machine falls on both alike. */
+async function timeBoth(
+  n: number,
+  a: () => Promise<unknown> | unknown,
+  b: () => Promise<unknown> | unknown,
+): Promise<[number[], number[]]> {
+  const ta: number[] = [];
+  const tb: number[] = [];
   for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
+    let t0 = performance.now();
+    await a();
+    ta.push(performance.now() - t0);
+    t0 = performance.now();
+    await b();
+    tb.push(performance.now() - t0);
   }
-  return t.sort((a, b) => a - b);
-}
-
-/** The policy step, when the policy engine is exported by the custody module. */
-type PolicyStep = ((analysis: custody.Analysis, wallet: WalletConfig) => unknown) | null;
-function policyStep(): PolicyStep {
-  const m = custody as unknown as Record<string, unknown>;
-  if (typeof m.evaluatePolicy !== 'function' || typeof m.defaultPolicy !== 'function') return null;
-  const evaluate = m.evaluatePolicy as (p: unknown, a: custody.Analysis, ctx: unknown) => unknown;
-  const policy = (m.defaultPolicy as () => unknown)();
-  return (analysis, wallet) =>
-    evaluate(policy, analysis, { now: new Date(), history: [], addressBook: wallet.addressBook ?? [] });
+  return [ta.sort((x, y) => x - y), tb.sort((x, y) => x - y)];
 }
 
 /**
@@ -113,7 +112,11 @@ async function bareVm(
   extraState: ExtraAccount[],
   contractSafeTxHash: Hex,
 ): Promise<{ vm: VM; run: () => Promise<bigint> }> {
-  const vm = await sim.vm.shallowCopy();
+  // A stock VM (no custom opcodes, no listeners) over a shallow copy of the simulator's state manager.
+  const vm = await createVM({
+    common: sim.vm.common.copy(),
+    stateManager: sim.vm.stateManager.shallowCopy(),
+  });
   const sm = vm.stateManager;
   const w = createAddressFromString(wallet.address);
   const word = (v: bigint) => setLengthLeft(hexToBytes(toHex(v)), 32);
@@ -209,21 +212,21 @@ export async function run(log: (s: string) => void): Promise<Report> {
   const warmup = arg('--warmup', 30);
   const results: Result[] = [];
   const ratios: Record<string, number> = {};
-  const policy = policyStep();
+  const policy = defaultPolicy();
   const conditions: Record<string, string | number> = {
     date: new Date().toISOString().slice(0, 10),
     machine: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}`,
-    iterations: `${iterations} timed runs per subject, one after the other, after ${warmup} warm-up runs (simulator and VM warm: base state, singleton and wallet deployed)`,
+    'load average at start': loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
+    iterations: `${iterations} timed runs per subject, ours and the reference interleaved, after ${warmup} warm-up runs of each (simulator and VM warm: base state, singleton and wallet deployed)`,
     wallet: 'Safe 1.3.0 (proxy + canonical singleton), 3 owners, threshold 2; chain 1, Cancun',
     'plain transfer': '1 ETH to an address-book entry, operation 0',
     batch: `${BATCH_SIZE} calls through MultiSendCallOnly 1.3.0 (delegatecall, allow-listed): 10 ERC-20 transfer (OpenZeppelin ERC20 from safe-contracts 1.3.0, supplied as extra state) and 10 ETH transfers`,
     'full analysis':
-      'analyzeWithSimulation (simulate: state set-up, getTransactionHash, traced execTransaction, effects; then analyzeSafeTx: decode, hash, checks, digest)' +
-      (policy
-        ? ' + evaluatePolicy(defaultPolicy())'
-        : ' — policy NOT included: evaluatePolicy is not exported from src/custody/index.ts'),
+      'analyzeWithSimulation (simulate: state set-up, traced execTransaction, effects; then analyzeSafeTx: decode, hash, signatures, checks, digest) + evaluatePolicy(defaultPolicy(), now, empty history, the address book)',
     'bare VM (reference)':
-      'vm.shallowCopy() of the simulator VM, per-transaction state written once; per run: checkpoint, evm.runCall(execTransaction), revert',
+      'stock createVM over stateManager.shallowCopy() of the warm simulator (same state, same state-manager type), the per-transaction state written once; per run: checkpoint, evm.runCall(execTransaction) with the same calldata, revert',
   };
 
   const require = createRequire(import.meta.url);
@@ -291,40 +294,46 @@ export async function run(log: (s: string) => void): Promise<Report> {
       extraState,
     });
     if (simulationError) throw simulationError;
-    const decision = policy?.(analysis, wallet);
+    const decision = evaluatePolicy(policy, analysis, {
+      now: new Date(),
+      history: [],
+      addressBook: wallet.addressBook ?? [],
+    });
     return { analysis, decision };
   };
 
+  const p = (t: number[], q: number) => percentile(t, q);
   for (const c of cases) {
-    const first = await analyse(c.tx, c.extraState);
-    const { analysis } = first;
+    const { analysis, decision } = await analyse(c.tx, c.extraState);
     if (!analysis.simulation?.success) throw new Error(`${c.name}: simulation did not succeed`);
-    log(
-      `${c.name}: verdict ${analysis.verdict}, findings [${analysis.findings.map((f) => f.code).join(', ')}], ` +
-        `gas ${analysis.simulation.gasUsed}` +
-        (first.decision ? `, policy ${(first.decision as { decision: string }).decision}` : ''),
-    );
     const bare = await bareVm(sim, wallet, c.tx, c.extraState, analysis.safeTxHash);
-    const bareGas = await bare.run();
-    if (bareGas.toString() !== analysis.simulation.gasUsed)
-      log(`  note: bare VM gas ${bareGas} differs from the simulation's ${analysis.simulation.gasUsed}`);
+    const bareGas = (await bare.run()).toString();
+    // the same execTransaction on the same state: the same gas, to the unit
+    if (bareGas !== analysis.simulation.gasUsed)
+      throw new Error(`${c.name}: bare VM gas ${bareGas} ≠ simulation gas ${analysis.simulation.gasUsed}`);
+    conditions[`${c.name}: outcome`] =
+      `verdict ${analysis.verdict}, findings [${analysis.findings.map((f) => f.code).join(', ')}], ` +
+      `policy ${decision.decision} (${decision.ruleId ?? 'no rule'}), execTransaction gas ${bareGas} in both`;
 
     log(`${c.name}: warm-up ${warmup}, then ${iterations} runs each…`);
     for (let i = 0; i < warmup; i++) {
       await analyse(c.tx, c.extraState);
       await bare.run();
     }
-    const ours = await timeIt(iterations, () => analyse(c.tx, c.extraState));
-    const ref = await timeIt(iterations, () => bare.run());
+    const [ours, ref] = await timeBoth(
+      iterations,
+      () => analyse(c.tx, c.extraState),
+      () => bare.run(),
+    );
     for (const [subject, t] of [
       [`${c.name}: full analysis (ours)`, ours],
       [`${c.name}: bare @ethereumjs/vm execTransaction (reference)`, ref],
     ] as const) {
-      results.push({ subject, metric: 'p50', value: percentile(t, 50), unit: 'ms' });
-      results.push({ subject, metric: 'p99', value: percentile(t, 99), unit: 'ms' });
+      results.push({ subject, metric: 'p50', value: p(t, 50), unit: 'ms' });
+      results.push({ subject, metric: 'p99', value: p(t, 99), unit: 'ms' });
     }
-    const key = c.name === 'plain transfer' ? 'analysisVsBareVm' : 'analysisVsBareVmBatch';
-    ratios[key] = percentile(ours, 50) / percentile(ref, 50);
+    ratios[c.name === 'plain transfer' ? 'analysisVsBareVm' : 'analysisVsBareVmBatch'] =
+      p(ours, 50) / p(ref, 50);
   }
 
   log('decoding…');
@@ -334,35 +343,20 @@ export async function run(log: (s: string) => void): Promise<Report> {
     decodeCall(batchTx);
     viemDecode(batchTx);
   }
-  const ours = await timeIt(decodeN, () => decodeCall(batchTx));
-  const ref = await timeIt(decodeN, () => viemDecode(batchTx));
-  const subject = `${BATCH_SIZE}-call MultiSend: decode`;
-  results.push({
-    subject: `${subject} with decodeCall (ours)`,
-    metric: 'p50',
-    value: percentile(ours, 50),
-    unit: 'ms',
-  });
-  results.push({
-    subject: `${subject} with decodeCall (ours)`,
-    metric: 'p99',
-    value: percentile(ours, 99),
-    unit: 'ms',
-  });
-  results.push({
-    subject: `${subject} with viem decodeFunctionData (reference)`,
-    metric: 'p50',
-    value: percentile(ref, 50),
-    unit: 'ms',
-  });
-  results.push({
-    subject: `${subject} with viem decodeFunctionData (reference)`,
-    metric: 'p99',
-    value: percentile(ref, 99),
-    unit: 'ms',
-  });
-  ratios.decodeVsViem = percentile(ours, 50) / percentile(ref, 50);
-  conditions.decoding = `${decodeN} runs each after 200 warm-up: decodeCall (registry lookup by selector, recursive MultiSend, paths, JSON values) vs viem decodeFunctionData with the ABIs known in advance (outer multiSend, packed batch split by hand, each inner call)`;
+  const [ours, ref] = await timeBoth(
+    decodeN,
+    () => decodeCall(batchTx),
+    () => viemDecode(batchTx),
+  );
+  for (const [subject, t] of [
+    [`${BATCH_SIZE}-call MultiSend: decode with decodeCall (ours)`, ours],
+    [`${BATCH_SIZE}-call MultiSend: decode with viem decodeFunctionData (reference)`, ref],
+  ] as const) {
+    results.push({ subject, metric: 'p50', value: p(t, 50), unit: 'ms' });
+    results.push({ subject, metric: 'p99', value: p(t, 99), unit: 'ms' });
+  }
+  ratios.decodeVsViem = p(ours, 50) / p(ref, 50);
+  conditions.decoding = `${decodeN} runs each, interleaved, after 200 warm-up: decodeCall (registry lookup by selector, recursive MultiSend, paths, JSON values) vs viem decodeFunctionData with the ABIs known in advance (outer multiSend, packed batch split by hand, each inner call)`;
 
   return { benchmark: 'custody', conditions, results, ratios };
 }

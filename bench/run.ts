@@ -4,6 +4,7 @@ import { printTable, type Report } from './report.ts';
 const benches: Record<string, () => Promise<{ run: (log: (s: string) => void) => Promise<Report> }>> = {
   ledger: () => import('./ledger.ts'),
   access: () => import('./access.ts'),
+  custody: () => import('./custody.ts'),
 };
 
 const args = process.argv.slice(2);

@@ -18,9 +18,24 @@
  * Then `execTransaction` runs from a non-owner executor, traced: every SSTORE in the wallet's
  * storage context, keccak pre-images (to name mapping slots), every message (to find calls into
  * accounts without code), and the logs of frames that did not revert.
+ *
+ * The contract's own transaction hash: the approvals are written under the hash we compute
+ * (safe-hash.ts) and execTransaction runs once; the trace shows the EIP-712 hash the contract
+ * computed (the keccak of 0x1901 ‖ domain separator ‖ struct hash in the wallet's context). When
+ * it is not ours, or was not seen, the contract is asked (`getTransactionHash`) and the
+ * transaction runs again with the approvals under the contract's hash, so a disagreement never
+ * changes what is simulated, only costs a second run.
+ *
+ * Performance (see `npm run bench -- custody`): most of a run is @ethereumjs analysing the
+ * jump destinations of the 23 KB singleton once per call frame, which it does not cache. So the
+ * simulator keeps one VM and its warm base state, works inside state checkpoints, and enters the
+ * singleton as few times as it can (one frame in the common case, above); state reads go
+ * through the state manager's caches instead of the Merkle trie, and the trace hooks only SSTORE
+ * and KECCAK256 (custom opcodes wrapping the stock ones) instead of a `step` event per opcode.
  */
-import { createCustomCommon, Hardfork, Mainnet } from '@ethereumjs/common';
-import type { InterpreterStep, Message } from '@ethereumjs/evm';
+import { type Common, createCustomCommon, Hardfork, Mainnet } from '@ethereumjs/common';
+import { type EVMOpts, getOpcodesForHF, type Message, paramsEVM } from '@ethereumjs/evm';
+import { Caches, MerkleStateManager } from '@ethereumjs/statemanager';
 import {
   Account,
   bytesToHex,
@@ -30,7 +45,6 @@ import {
   setLengthLeft,
 } from '@ethereumjs/util';
 import { createVM, type VM } from '@ethereumjs/vm';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import {
   type Address,
   concat,
@@ -47,6 +61,7 @@ import {
 import { canonicalJson, RampartError } from '../../../core/index.ts';
 import type { WalletConfig } from '../../analysis/wallet.ts';
 import { type Deployment, safeLibraryDeployments, safeSingletonDeployment } from '../deployments.ts';
+import { safeTxHash } from '../safe-hash.ts';
 import type { SafeTx } from '../safe-tx.ts';
 import type { SafeVersion } from '../versions.ts';
 import { hasSafeArtifact, loadSafeArtifact, type SafeContractName } from './artifacts.ts';
@@ -88,16 +103,105 @@ const PRECOMPILE_MAX = 0x11n;
 const ejs = (a: string) => createAddressFromString(a);
 const hex = (b: Uint8Array) => bytesToHex(b) as Hex;
 
+/** What the traced execTransaction records (see `tracingOpcodes`). */
+interface Trace {
+  /** the wallet's address, lower case */
+  wallet: string;
+  /** slots written by SSTORE in the wallet's storage context */
+  writes: Set<bigint>;
+  /** keccak256 of 64-byte inputs (mapping slots): hash → (key, base) */
+  preimages: Map<bigint, { key: bigint; base: bigint }>;
+  /** the first EIP-712 hash (keccak of 0x1901 ‖ domain ‖ struct) computed in the wallet's context */
+  eip712Hash: bigint | undefined;
+}
+
+type OpHandler = Extract<
+  NonNullable<EVMOpts['customOpcodes']>[number],
+  { logicFunction: unknown }
+>['logicFunction'];
+type RunState = Parameters<OpHandler>[0];
+
+/**
+ * SSTORE and KECCAK256 as the stock opcodes (same gas functions, same logic) plus a record into
+ * `trace.current` while a traced call runs. Cheaper than a `step` listener, which makes the
+ * interpreter copy the stack and memory for every opcode executed.
+ */
+function tracingOpcodes(common: Common, trace: { current: Trace | null }): EVMOpts['customOpcodes'] {
+  common.updateParams(paramsEVM); // what the EVM does with its common; the opcode fees come from these
+  const stock = getOpcodesForHF(common);
+  const op = (code: number) => {
+    const info = stock.opcodes.get(code);
+    const logic = stock.handlers.get(code);
+    if (!info || !logic) throw new Error(`opcode 0x${code.toString(16)} missing`);
+    return { info, logic, gas: stock.dynamicGasHandlers.get(code) };
+  };
+  const sstore = op(0x55);
+  const keccak = op(0x20);
+  return [
+    {
+      opcode: 0x55,
+      opcodeName: sstore.info.name,
+      baseFee: sstore.info.fee,
+      ...(sstore.gas ? { gasFunction: sstore.gas } : {}),
+      logicFunction: (runState: RunState, c: Common) => {
+        const t = trace.current;
+        if (t && runState.interpreter.getAddress().toString() === t.wallet) {
+          t.writes.add(runState.stack.peek(1)[0]!);
+        }
+        return sstore.logic(runState, c);
+      },
+    },
+    {
+      opcode: 0x20,
+      opcodeName: keccak.info.name,
+      baseFee: keccak.info.fee,
+      ...(keccak.gas ? { gasFunction: keccak.gas } : {}),
+      logicFunction: async (runState: RunState, c: Common) => {
+        const t = trace.current;
+        if (!t) return keccak.logic(runState, c);
+        const [offset, length] = runState.stack.peek(2) as [bigint, bigint];
+        await keccak.logic(runState, c);
+        if (length === 64n) {
+          const pre = runState.memory.read(Number(offset), 64, true);
+          const [h] = runState.stack.peek(1) as [bigint];
+          t.preimages.set(h, { key: BigInt(hex(pre.subarray(0, 32))), base: BigInt(hex(pre.subarray(32))) });
+        } else if (length === 66n && t.eip712Hash === undefined) {
+          const pre = runState.memory.read(Number(offset), 2, true);
+          if (
+            pre[0] === 0x19 &&
+            pre[1] === 0x01 &&
+            runState.interpreter.getAddress().toString() === t.wallet
+          ) {
+            t.eip712Hash = runState.stack.peek(1)[0];
+          }
+        }
+      },
+    },
+  ];
+}
+
 export class SafeSimulator {
   private constructor(
     readonly vm: VM,
     readonly chainId: number,
+    private readonly trace: { current: Trace | null },
+    /** the VM's state manager (vm.stateManager), with its concrete type */
+    private readonly state: MerkleStateManager,
   ) {}
 
   static async create(chainId: number): Promise<SafeSimulator> {
     const common = createCustomCommon({ chainId }, Mainnet, { hardfork: Hardfork.Cancun });
-    const vm = await createVM({ common });
-    return new SafeSimulator(vm, chainId);
+    const trace: { current: Trace | null } = { current: null };
+    // Reads served from the caches, not the Merkle trie; checkpoints are journalled diffs, so
+    // their cost does not grow with the number of wallets deployed (SimpleStateManager copies
+    // its whole state at every checkpoint, that is at every call frame).
+    const state = new MerkleStateManager({ common, caches: new Caches() });
+    const vm = await createVM({
+      common,
+      stateManager: state,
+      evmOpts: { customOpcodes: tracingOpcodes(common, trace) },
+    });
+    return new SafeSimulator(vm, chainId, trace, state);
   }
 
   private async deployAt(address: Address, creationCode: Hex): Promise<Hex> {
@@ -191,6 +295,7 @@ export class SafeSimulator {
         });
       singleton = await this.deployCanonical(version, 'singleton', d);
       this.singletons.set(version, singleton);
+      await this.state.flush(); // into the trie: a shallow copy of the state manager sees it
     }
     return [...this.base, singleton];
   }
@@ -261,6 +366,7 @@ export class SafeSimulator {
         await put(mappingSlot(chain[i]!, SLOT.modules), chain[i + 1]!);
     }
     if (wallet.guard) await put(GUARD_SLOT, BigInt(wallet.guard));
+    await this.state.flush();
     this.wallets.set(lc, key);
   }
 
@@ -302,14 +408,31 @@ export class SafeSimulator {
   }
 
   private async simulateNow(input: SimulateInput): Promise<SimulationReport> {
-    const sm = this.vm.stateManager;
     const { wallet, tx } = input;
     const contracts = await this.ensureBase(wallet.version);
     await this.ensureWallet(wallet, contracts[contracts.length - 1]!);
+    const ours = safeTxHash(
+      { version: wallet.version, chainId: this.chainId, verifyingContract: wallet.address },
+      tx,
+    );
+    const first = await this.execute(input, ours);
+    if (first.eip712Hash === ours) return { ...first.result, contractSafeTxHash: ours, contracts };
+    // The contract computed another hash, or none was seen: ask it, and when the approvals were
+    // written under ours, run again with them under the contract's.
+    const contractSafeTxHash = await this.contractTransactionHash(input);
+    const result =
+      input.signatures === undefined ? (await this.execute(input, contractSafeTxHash)).result : first.result;
+    return { ...result, contractSafeTxHash, contracts };
+  }
+
+  /** The wallet contract's `getTransactionHash` for the transaction, in the simulation's state. */
+  private async contractTransactionHash(input: SimulateInput): Promise<Hex> {
+    const sm = this.vm.stateManager;
+    const { wallet, tx } = input;
     await sm.checkpoint();
     try {
       await this.applyState(input);
-      const hashArgs = [
+      return await this.view<Hex>(wallet.address, 'getTransactionHash', [
         tx.to,
         tx.value,
         tx.data,
@@ -320,8 +443,25 @@ export class SafeSimulator {
         tx.gasToken,
         tx.refundReceiver,
         tx.nonce,
-      ];
-      const contractSafeTxHash = await this.view<Hex>(wallet.address, 'getTransactionHash', hashArgs);
+      ]);
+    } finally {
+      await sm.revert();
+    }
+  }
+
+  /**
+   * One traced execTransaction inside a checkpoint that is reverted afterwards. Without
+   * caller-supplied signatures the threshold is met by approvals under `approvalHash`.
+   */
+  private async execute(
+    input: SimulateInput,
+    approvalHash: Hex,
+  ): Promise<{ result: SimulationResult; eip712Hash: Hex | undefined }> {
+    const sm = this.vm.stateManager;
+    const { wallet, tx } = input;
+    await sm.checkpoint();
+    try {
+      await this.applyState(input);
 
       let signatures = input.signatures;
       if (signatures === undefined) {
@@ -332,7 +472,7 @@ export class SafeSimulator {
         const put = this.putWord(wallet.address);
         for (const o of signers) {
           await put(
-            mappingSlot(BigInt(contractSafeTxHash), BigInt(mappingSlot(BigInt(o), SLOT.approvedHashes))),
+            mappingSlot(BigInt(approvalHash), BigInt(mappingSlot(BigInt(o), SLOT.approvedHashes))),
             1n,
           );
         }
@@ -343,25 +483,15 @@ export class SafeSimulator {
       }
 
       // ---- traced execution ----
-      const walletLc = wallet.address.toLowerCase();
-      const writes = new Set<bigint>();
-      const preimages = new Map<bigint, { key: bigint; base: bigint }>();
-      const touched = new Set<string>([walletLc, EXECUTOR.toString()]);
-      const calledWithData = new Set<string>();
-      const onStep = (s: InterpreterStep) => {
-        const op = s.opcode.name;
-        if (op === 'SSTORE') {
-          if (s.address.toString() === walletLc) writes.add(s.stack[s.stack.length - 1]!);
-        } else if (op === 'KECCAK256' || op === 'SHA3') {
-          const off = Number(s.stack[s.stack.length - 1]!);
-          const len = Number(s.stack[s.stack.length - 2]!);
-          if (len === 64 && off + 64 <= s.memory.length) {
-            const pre = s.memory.slice(off, off + 64);
-            const h = BigInt(`0x${Buffer.from(keccak_256(pre)).toString('hex')}`);
-            preimages.set(h, { key: BigInt(hex(pre.subarray(0, 32))), base: BigInt(hex(pre.subarray(32))) });
-          }
-        }
+      const trace: Trace = {
+        wallet: wallet.address.toLowerCase(),
+        writes: new Set<bigint>(),
+        preimages: new Map(),
+        eip712Hash: undefined,
       };
+      const { writes, preimages } = trace;
+      const touched = new Set<string>([trace.wallet, EXECUTOR.toString()]);
+      const calledWithData = new Set<string>();
       const onMessage = (m: Message) => {
         if (m.to) touched.add(m.to.toString());
         touched.add(m.caller.toString());
@@ -385,12 +515,12 @@ export class SafeSimulator {
       });
       await sm.checkpoint();
       let result: Awaited<ReturnType<SafeSimulator['call']>>;
-      this.vm.evm.events!.on('step', onStep);
+      this.trace.current = trace;
       this.vm.evm.events!.on('beforeMessage', onMessage);
       try {
         result = await this.call(EXECUTOR, wallet.address, data);
       } finally {
-        this.vm.evm.events!.off('step', onStep);
+        this.trace.current = null;
         this.vm.evm.events!.off('beforeMessage', onMessage);
       }
       const w = ejs(wallet.address);
@@ -462,18 +592,19 @@ export class SafeSimulator {
         }
       }
       return {
-        executed,
-        success,
-        ...(revertReason !== undefined ? { revertReason } : {}),
-        gasUsed: result.execResult.executionGasUsed.toString(),
-        effects: {
-          balanceChanges: [...native, ...tokens.balanceChanges],
-          approvals: tokens.approvals,
-          walletStorageWrites,
+        result: {
+          executed,
+          success,
+          ...(revertReason !== undefined ? { revertReason } : {}),
+          gasUsed: result.execResult.executionGasUsed.toString(),
+          effects: {
+            balanceChanges: [...native, ...tokens.balanceChanges],
+            approvals: tokens.approvals,
+            walletStorageWrites,
+          },
+          missingCode,
         },
-        missingCode,
-        contractSafeTxHash,
-        contracts,
+        eip712Hash: trace.eip712Hash === undefined ? undefined : pad(toHex(trace.eip712Hash), { size: 32 }),
       };
     } finally {
       await sm.revert();
