@@ -35,6 +35,8 @@ export const custodyRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app,
           /** one Safe Transaction Service record, a list response, or an array */
           transaction: z.unknown(),
           simulate: z.boolean().default(true),
+          /** [{ address, code?, storage?, balance?, nonce? }]: state of contracts the transaction touches (offline fork) */
+          extraState: z.array(z.record(z.string(), z.unknown())).optional(),
         }),
         response: {
           200: z.object({ denied: z.boolean(), results: z.array(z.record(z.string(), z.unknown())) }),
@@ -49,6 +51,7 @@ export const custodyRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app,
         ...(req.body.chainId ? { chainId: req.body.chainId } : {}),
         input: req.body.transaction,
         simulate: req.body.simulate,
+        ...(req.body.extraState ? { extraState: req.body.extraState } : {}),
       });
       return {
         denied: anyDenied(entries),

@@ -180,6 +180,30 @@ describe('custody CLI', () => {
     assert.match(human.stdout, /DENY[\s\S]*DELEGATECALL_UNTRUSTED[\s\S]*safeTxHash\s+0xb3476d06/);
   });
 
+  test('with the attacker contract supplied as extra state, the simulation itself shows the implementation swap', () => {
+    const state = `${db.dataDir}/state.json`;
+    // PUSH1 4 CALLDATALOAD PUSH1 0 SSTORE STOP: writes transfer()'s first argument into slot 0, as the
+    // 2025 attacker contract did.
+    writeFileSync(
+      state,
+      JSON.stringify([{ address: '0x96221423681A6d52E184D440a8eFCEbB105C7242', code: '0x60043560005500' }]),
+    );
+    const file = new URL('bybit-safe-tx-71.json', VECTORS).pathname;
+    const r = rampart([...base, '--json', 'custody', 'analyze', file, '--wallet', SAFE, '--state', state]);
+    assert.equal(r.code, 1, r.stderr);
+    const [executed] = JSON.parse(r.stdout) as Array<{
+      findings: Array<{ code: string }>;
+      effects: { walletStorageWrites: Array<{ kind: string; after: string }> };
+    }>;
+    assert.ok(executed!.findings.some((f) => f.code === 'WALLET_IMPLEMENTATION_CHANGE'));
+    const write = executed!.effects.walletStorageWrites.find((w) => w.kind === 'implementation');
+    assert.match(write!.after, /bdd077f651ebe7f7b3ce16fe5f2b025be2969516$/i);
+    writeFileSync(state, '{"not": "a list"}');
+    const bad = rampart([...base, 'custody', 'analyze', file, '--wallet', SAFE, '--state', state]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /EXTRA_STATE_INVALID|extraState/);
+  });
+
   test('bad input: usage errors exit 2, a bad list names its line', () => {
     assert.equal(rampart([...base, 'custody', 'analyze', '/nonexistent.json', '--wallet', SAFE]).code, 2);
     assert.equal(

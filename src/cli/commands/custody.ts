@@ -151,31 +151,38 @@ export function custodyCommand(program: Command, globals: () => GlobalOptions): 
     .requiredOption('--wallet <0x…>', 'the registered wallet')
     .option('--chain <id>', 'chain id, when the wallet is registered on several')
     .option('--no-simulate', 'skip the EVM simulation (findings that need it are then missing)')
-    .action(async (file: string, o: { wallet: string; chain?: string; simulate: boolean }) => {
-      const g = globals();
-      const input = readJsonFile(file, 'transaction file');
-      const ctx = await openLocal(g);
-      try {
-        const entries = await analyzeForWallet(ctx.ledger, {
-          wallet: o.wallet,
-          chainId: parseIntArg('--chain', o.chain, 1),
-          input,
-          simulate: o.simulate,
-        });
-        if (g.json)
-          printJson(
-            jsonSafe(
-              entries.map((e) =>
-                'analysis' in e
-                  ? { ...e.analysis, ...(e.simulationError ? { simulationError: e.simulationError } : {}) }
-                  : { index: e.index, error: e.error },
+    .option(
+      '--state <file>',
+      'extra state for the simulation: [{ address, code?, storage?, balance?, nonce? }] (an offline fork)',
+    )
+    .action(
+      async (file: string, o: { wallet: string; chain?: string; simulate: boolean; state?: string }) => {
+        const g = globals();
+        const input = readJsonFile(file, 'transaction file');
+        const ctx = await openLocal(g);
+        try {
+          const entries = await analyzeForWallet(ctx.ledger, {
+            wallet: o.wallet,
+            chainId: parseIntArg('--chain', o.chain, 1),
+            input,
+            simulate: o.simulate,
+            ...(o.state ? { extraState: readJsonFile(o.state, 'state file') } : {}),
+          });
+          if (g.json)
+            printJson(
+              jsonSafe(
+                entries.map((e) =>
+                  'analysis' in e
+                    ? { ...e.analysis, ...(e.simulationError ? { simulationError: e.simulationError } : {}) }
+                    : { index: e.index, error: e.error },
+                ),
               ),
-            ),
-          );
-        else for (const e of entries) process.stdout.write(renderAnalysis(e));
-        if (anyDenied(entries)) process.exitCode = EXIT_INVALID;
-      } finally {
-        await ctx.close();
-      }
-    });
+            );
+          else for (const e of entries) process.stdout.write(renderAnalysis(e));
+          if (anyDenied(entries)) process.exitCode = EXIT_INVALID;
+        } finally {
+          await ctx.close();
+        }
+      },
+    );
 }

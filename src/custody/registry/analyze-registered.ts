@@ -4,6 +4,7 @@
  */
 import type { Ledger } from '../../ledger/index.ts';
 import { analyzeSafeTxList, type ListEntry } from '../analysis/analyze-list.ts';
+import { parseExtraState } from '../evm/simulate/extra-state.ts';
 import { SafeSimulator } from '../evm/simulate/simulator.ts';
 import { screenedAddresses } from './screening.ts';
 import { getWallet } from './wallets.ts';
@@ -22,13 +23,25 @@ function simulatorFor(chainId: number): Promise<SafeSimulator> {
 
 export async function analyzeForWallet(
   ledger: Ledger,
-  opts: { wallet: string; chainId?: number; input: unknown; simulate?: boolean },
+  opts: {
+    wallet: string;
+    chainId?: number;
+    input: unknown;
+    simulate?: boolean;
+    /** Code, storage and balances of contracts the transaction touches, for an offline fork. */
+    extraState?: unknown;
+  },
 ): Promise<ListEntry[]> {
   const wallet = await getWallet(ledger, opts.wallet, opts.chainId);
   const screened = await screenedAddresses(ledger);
   const withScreening = { ...wallet, screened: [...(wallet.screened ?? []), ...screened] };
   const simulator = opts.simulate === false ? undefined : await simulatorFor(wallet.chainId);
-  return analyzeSafeTxList(withScreening, opts.input, simulator ? { simulator } : {});
+  const extraState = parseExtraState(opts.extraState);
+  return analyzeSafeTxList(
+    withScreening,
+    opts.input,
+    simulator ? { simulator, ...(extraState.length ? { extraState } : {}) } : {},
+  );
 }
 
 /** JSON for output: bigints as decimal strings. */
