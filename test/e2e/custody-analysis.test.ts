@@ -10,11 +10,10 @@
  * sign-in replaces it); the browser sends it with every request.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import {
   type Address,
   encodeFunctionData,
@@ -29,18 +28,13 @@ import {
 import { privateKeyToAccount, sign } from 'viem/accounts';
 import { encodeMultiSendTransactions, safeHashes, safeLibraryDeployments } from '../../src/custody/index.ts';
 import type { Principal } from '../../src/server/permissions.ts';
+import { ensureConsoleBuilt, launchChromium } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const DENIED_PNG = '/tmp/custody-denied.png';
 const ALLOWED_PNG = '/tmp/custody-allowed.png';
 const BATCH_PNG = '/tmp/custody-batch.png';
 const TIMEOUT = 30_000;
-const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
-/** What the console bundle is built from: web/ and the server code it runs in the browser. */
-const SOURCES = ['../../web/', '../../src/core/', '../../src/ledger/', '../../src/custody/analysis/'].map(
-  (p) => fileURLToPath(new URL(p, import.meta.url)),
-);
 
 const VECTORS = new URL('../../../shared/vectors/intel/bybit-2025/', import.meta.url);
 const BYBIT_FILE = fileURLToPath(new URL('bybit-safe-tx-71.json', VECTORS));
@@ -149,25 +143,6 @@ type Json = Record<string, unknown>;
 let browser: Browser | undefined;
 let srv: TestServer | undefined;
 
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let m = 0;
-  for (const name of readdirSync(path)) {
-    if (name === 'dist' || name === 'node_modules') continue;
-    m = Math.max(m, newestMtime(join(path, name)));
-  }
-  return m;
-}
-
-/** Build the console unless web/dist is newer than every file it is built from. */
-async function ensureBuilt(): Promise<void> {
-  const index = join(WEB, 'dist', 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...SOURCES.map(newestMtime))) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
-}
-
 async function api(method: string, path: string, body?: unknown): Promise<Json> {
   const res = await fetch(`${srv!.url}${path}`, {
     method,
@@ -215,22 +190,9 @@ async function findingsOf(result: Locator): Promise<string> {
 }
 
 before(async () => {
-  // Never skip: a console test that does not run is a console that is not tested.
-  assert.ok(existsSync(CHROMIUM), 'chromium is not installed: run apt-get install -y chromium');
-  await ensureBuilt();
+  await ensureConsoleBuilt();
   srv = await startTestServer({ resolvePrincipal: headerPrincipal as never });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   await api('POST', '/api/v1/custody/wallets', wallet);
 });
 

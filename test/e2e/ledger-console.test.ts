@@ -7,22 +7,14 @@
  * The server serves web/dist; if it is missing or older than its sources, it is built first.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { ensureConsoleBuilt, launchChromium } from '../support/browser.ts';
 import { startTestServer } from '../support/server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/ledger-console.png';
 const PAGE_SIZE = 25;
 const TAMPERED = 3;
-const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
-/** What the console bundle is built from: web/ and the server code it runs in the browser. */
-const SOURCES = ['../../web/', '../../src/core/', '../../src/ledger/'].map((p) =>
-  fileURLToPath(new URL(p, import.meta.url)),
-);
 const TIMEOUT = 15_000;
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
@@ -30,25 +22,6 @@ type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser | undefined;
 let srv: TestServer | undefined;
 const pageErrors: string[] = [];
-
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let m = 0;
-  for (const name of readdirSync(path)) {
-    if (name === 'dist' || name === 'node_modules') continue;
-    m = Math.max(m, newestMtime(join(path, name)));
-  }
-  return m;
-}
-
-/** Build the console unless web/dist is newer than every file it is built from. */
-async function ensureBuilt(): Promise<void> {
-  const index = join(WEB, 'dist', 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...SOURCES.map(newestMtime))) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
-}
 
 async function api<T>(path: string): Promise<T> {
   const res = await fetch(`${srv!.url}${path}`);
@@ -89,22 +62,9 @@ async function openLedger(page: Page, path = '/'): Promise<void> {
 }
 
 before(async () => {
-  // Never skip: a console test that does not run is a console that is not tested.
-  assert.ok(existsSync(CHROMIUM), 'chromium is not installed: run apt-get install -y chromium');
-  await ensureBuilt();
+  await ensureConsoleBuilt();
   srv = await startTestServer({ demo: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

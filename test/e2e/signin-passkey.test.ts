@@ -7,20 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { ensureConsoleBuilt, launchChromium } from '../support/browser.ts';
 import { RAMPART_BIN } from '../support/cli.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const TIMEOUT = 20_000;
-const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
-const SOURCES = ['../../web/', '../../src/core/', '../../src/ledger/'].map((p) =>
-  fileURLToPath(new URL(p, import.meta.url)),
-);
 
 let browser: Browser | undefined;
 let server: ChildProcess | undefined;
@@ -28,27 +21,8 @@ let db: TestDb | undefined;
 let link = '';
 let stderr = '';
 
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let m = 0;
-  for (const name of readdirSync(path)) {
-    if (name === 'dist' || name === 'node_modules') continue;
-    m = Math.max(m, newestMtime(join(path, name)));
-  }
-  return m;
-}
-
-async function ensureBuilt(): Promise<void> {
-  const index = join(WEB, 'dist', 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...SOURCES.map(newestMtime))) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
-}
-
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), 'chromium is not installed: run apt-get install -y chromium');
-  await ensureBuilt();
+  await ensureConsoleBuilt();
   db = await createTestDb();
   const args = ['--data-dir', db.dataDir, ...(db.databaseUrl ? ['--database-url', db.databaseUrl] : [])];
   server = spawn(process.execPath, [RAMPART_BIN, ...args, 'serve', '--port', '0'], {
@@ -66,16 +40,7 @@ before(async () => {
     });
     server!.on('exit', (code) => reject(new Error(`rampart serve exited ${code}:\n${stderr}`)));
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
