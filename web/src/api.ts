@@ -13,14 +13,22 @@ export class ApiError extends Error {
   }
 }
 
-export async function getJson(path: string, signal?: AbortSignal): Promise<unknown> {
+let csrfToken: string | undefined;
+
+/** The signed-in session's CSRF token (set on sign-in, cleared on sign-out). */
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+/** Headers every state-changing request of a signed-in console must carry. */
+export function csrfHeaders(): Record<string, string> {
+  return csrfToken ? { 'x-csrf-token': csrfToken } : {};
+}
+
+async function requestJson(path: string, init: RequestInit): Promise<unknown> {
   let res: Response;
   try {
-    res = await fetch(path, {
-      headers: { accept: 'application/json' },
-      credentials: 'same-origin',
-      signal: signal ?? null,
-    });
+    res = await fetch(path, { credentials: 'same-origin', ...init });
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError('NETWORK_ERROR', `cannot reach the server for ${path}: ${(e as Error).message}`, 0);
@@ -42,6 +50,20 @@ export async function getJson(path: string, signal?: AbortSignal): Promise<unkno
     throw new ApiError(code, message, res.status);
   }
   return body;
+}
+
+export function getJson(path: string, signal?: AbortSignal): Promise<unknown> {
+  return requestJson(path, { headers: { accept: 'application/json' }, signal: signal ?? null });
+}
+
+/** A state-changing request: it carries the session's CSRF token. */
+export function postJson(path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+  return requestJson(path, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json', ...csrfHeaders() },
+    body: JSON.stringify(body),
+    signal: signal ?? null,
+  });
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

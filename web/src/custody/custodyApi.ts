@@ -3,46 +3,11 @@
  * malformed answer becomes an ApiError (or, for one result of a list, an error entry for that
  * result), never a half-drawn page.
  */
-import { csrfHeaders } from '../access/accessApi.ts';
-import { ApiError, getJson, isRecord } from '../api.ts';
+import { ApiError, getJson, isRecord, postJson } from '../api.ts';
 import type { AnalysisResult, AnalyzeResponse, Wallet } from './types.ts';
 
 const VERDICTS = new Set(['deny', 'review', 'allow']);
 const HEX = /^0x[0-9a-fA-F]*$/;
-
-async function postJson(path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method: 'POST',
-      // The session's CSRF token: every state-changing request from a signed-in console carries it.
-      headers: { accept: 'application/json', 'content-type': 'application/json', ...csrfHeaders() },
-      credentials: 'same-origin',
-      body: JSON.stringify(body),
-      signal: signal ?? null,
-    });
-  } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    throw new ApiError('NETWORK_ERROR', `cannot reach the server for ${path}: ${(e as Error).message}`, 0);
-  }
-  let parsed: unknown;
-  try {
-    parsed = await res.json();
-  } catch {
-    throw new ApiError(
-      'BAD_RESPONSE',
-      `${path} answered ${res.status} with a body that is not JSON`,
-      res.status,
-    );
-  }
-  if (!res.ok) {
-    const err = isRecord(parsed) && isRecord(parsed['error']) ? parsed['error'] : undefined;
-    const code = typeof err?.['code'] === 'string' ? err['code'] : `HTTP_${res.status}`;
-    const message = typeof err?.['message'] === 'string' ? err['message'] : `${path} answered ${res.status}`;
-    throw new ApiError(code, message, res.status);
-  }
-  return parsed;
-}
 
 export async function fetchWallets(signal?: AbortSignal): Promise<Wallet[]> {
   const body = await getJson('/api/v1/custody/wallets', signal);
