@@ -9,6 +9,7 @@ import type {
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { InvalidInputError } from '../../core/index.ts';
+import { isRole } from '../roles.ts';
 import { loadChallenge, saveChallenge, spendChallenge } from './challenges.ts';
 import { type AccessContext, db, laterIso } from './context.ts';
 import { AccessError } from './errors.ts';
@@ -79,6 +80,56 @@ export async function issueFirstAdminEnrollment(
         expiresAt,
         superseded: superseded.map((s) => s.id),
       },
+    });
+  });
+  return { id, token, expiresAt };
+}
+
+/**
+ * An invitation: a one-time enrollment link carrying non-privileged roles. The administrator role
+ * is never granted this way (a privileged grant needs a second administrator's approval, which the
+ * roles-as-data work brings).
+ */
+export async function issueInvitation(
+  ctx: AccessContext,
+  opts: { roles: string[]; actor: string },
+): Promise<IssuedEnrollment> {
+  const roles = [...new Set(opts.roles)].sort();
+  if (roles.length === 0)
+    throw new AccessError('INVITATION_INVALID', 'an invitation names at least one role');
+  for (const r of roles) {
+    if (!isRole(r)) throw new AccessError('INVITATION_INVALID', `unknown role "${r}"`);
+    if (r === 'administrator')
+      throw new AccessError(
+        'INVITATION_PRIVILEGED',
+        'the administrator role cannot be granted by invitation alone',
+      );
+  }
+  const token = newSecret();
+  const id = newId('enr');
+  const now = ctx.clock.now().toISOString();
+  const expiresAt = laterIso(ctx, ENROLLMENT_TTL_MS);
+  await ctx.ledger.transact(async (tx) => {
+    await accessDb(tx.db)
+      .insertInto('access_enrollments')
+      .values({
+        id,
+        token_hash: hashSecret(token),
+        purpose: 'invitation',
+        roles: JSON.stringify(roles),
+        created_at: now,
+        created_by: opts.actor,
+        expires_at: expiresAt,
+        used_at: null,
+        revoked_at: null,
+        person_id: null,
+      })
+      .execute();
+    tx.audit({
+      actor: opts.actor,
+      action: 'access.enrollment.created',
+      subject: `enrollment:${id}`,
+      payload: { purpose: 'invitation', roles, expiresAt },
     });
   });
   return { id, token, expiresAt };

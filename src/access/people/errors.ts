@@ -24,7 +24,9 @@ export type AccessErrorCode =
   | 'SESSION_REVOKED'
   | 'CSRF_TOKEN_INVALID'
   | 'PASSKEY_NOT_FOUND'
-  | 'PASSKEY_LAST';
+  | 'PASSKEY_LAST'
+  | 'INVITATION_INVALID'
+  | 'INVITATION_PRIVILEGED';
 
 const STATUS: Record<AccessErrorCode, number> = {
   ENROLLMENT_TOKEN_INVALID: 401,
@@ -47,6 +49,8 @@ const STATUS: Record<AccessErrorCode, number> = {
   CSRF_TOKEN_INVALID: 403,
   PASSKEY_NOT_FOUND: 404,
   PASSKEY_LAST: 409,
+  INVITATION_INVALID: 400,
+  INVITATION_PRIVILEGED: 403,
 };
 
 export class AccessError extends RampartError {

@@ -10,6 +10,7 @@ export {
   firstAdminEnrollmentIfNeeded,
   type IssuedEnrollment,
   issueFirstAdminEnrollment,
+  issueInvitation,
   startEnrollment,
 } from './enrollment.ts';
 export { AccessError, type AccessErrorCode, isAccessError } from './errors.ts';
