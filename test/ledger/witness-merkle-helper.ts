@@ -1,36 +1,18 @@
 /**
- * A small, obviously-correct RFC 6962 Merkle tree for the witness tests: MTH (§2.1), PROOF
- * (§2.1.2) and the consistency check of RFC 9162 §2.1.4.2. Test-only; the real one is
+ * The witness tests' independent RFC 6962 pieces: MTH and PROOF from merkle-rfc-reference.ts, and
+ * the consistency check of RFC 9162 §2.1.4.2. Test-only; the real one is
  * src/ledger/merkle.
  */
 import { concatBytes, equalBytes, sha256, utf8 } from '../../src/core/index.ts';
+import { mth, proof } from './merkle-rfc-reference.ts';
 
-const leafHash = (d: Uint8Array) => sha256(concatBytes(Uint8Array.of(0), d));
 const nodeHash = (l: Uint8Array, r: Uint8Array) => sha256(concatBytes(Uint8Array.of(1), l, r));
-const split = (n: number) => {
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
-};
 
-export function mth(d: Uint8Array[]): Uint8Array {
-  if (d.length === 0) return sha256(new Uint8Array(0));
-  if (d.length === 1) return leafHash(d[0]!);
-  const k = split(d.length);
-  return nodeHash(mth(d.slice(0, k)), mth(d.slice(k)));
-}
+export { mth };
 
-function subproof(m: number, d: Uint8Array[], b: boolean): Uint8Array[] {
-  const n = d.length;
-  if (m === n) return b ? [] : [mth(d)];
-  const k = split(n);
-  if (m <= k) return [...subproof(m, d.slice(0, k), b), mth(d.slice(k))];
-  return [...subproof(m - k, d.slice(k), false), mth(d.slice(0, k))];
-}
-
-/** PROOF(m, D[n]) for 0 < m <= n. */
+/** PROOF(m, D[n]) for 0 < m <= n (the literal RFC 6962 reference in merkle-rfc-reference.ts). */
 export function consistencyProof(m: number, d: Uint8Array[]): Uint8Array[] {
-  return subproof(m, d, true);
+  return proof(m, d);
 }
 
 export function leaves(n: number, tag = 'leaf'): Uint8Array[] {
