@@ -35,9 +35,11 @@ import {
 } from 'viem';
 import {
   analyzeWithSimulation,
+  approvedHashSignatures,
   decodeCall,
   defaultPolicy,
   type ExtraAccount,
+  encodeExecTransaction,
   encodeMultiSendTransactions,
   evaluatePolicy,
   mappingSlot,
@@ -143,27 +145,8 @@ async function bareVm(
       1n,
     );
   }
-  const signatures = `0x${signers
-    .map((o) => `${pad(o, { size: 32 }).slice(2)}${'00'.repeat(32)}01`)
-    .join('')}` as Hex;
-  const data = hexToBytes(
-    encodeFunctionData({
-      abi,
-      functionName: 'execTransaction',
-      args: [
-        tx.to,
-        tx.value,
-        tx.data,
-        tx.operation,
-        tx.safeTxGas,
-        tx.baseGas,
-        tx.gasPrice,
-        tx.gasToken,
-        tx.refundReceiver,
-        signatures,
-      ],
-    }),
-  );
+  const signatures = approvedHashSignatures(signers);
+  const data = hexToBytes(encodeExecTransaction(tx, signatures));
   const journal = (vm.evm as unknown as { journal: { cleanJournal(): void } }).journal;
   return {
     vm,

@@ -15,6 +15,7 @@ export * from './evm/decode/decode-call.ts';
 export * from './evm/decode/multisend.ts';
 export * from './evm/decode/registry.ts';
 export * from './evm/deployments.ts';
+export * from './evm/exec-transaction.ts';
 export * from './evm/hex.ts';
 export * from './evm/safe-hash.ts';
 export * from './evm/safe-tx.ts';

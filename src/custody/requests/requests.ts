@@ -6,12 +6,13 @@
  * the change it records.
  */
 import { randomUUID } from 'node:crypto';
-import { encodeFunctionData, getAddress, type Hex } from 'viem';
+import { getAddress, type Hex } from 'viem';
 import { InvalidInputError, NotFoundError, RampartError } from '../../core/index.ts';
 import type { Ledger } from '../../ledger/index.ts';
 import type { Analysis } from '../analysis/analyze.ts';
+import { encodeExecTransaction } from '../evm/exec-transaction.ts';
+import { parseSafeTx } from '../evm/safe-tx.ts';
 import { checkSafeSignatures } from '../evm/signatures.ts';
-import { SAFE_ABI } from '../evm/simulate/safe-abi.ts';
 import { analyzeForWallet, jsonSafe } from '../registry/analyze-registered.ts';
 import { getWallet } from '../registry/wallets.ts';
 import { verifyApproval } from './approval.ts';
@@ -412,22 +413,7 @@ export async function exportBundle(
       `the attached signatures do not meet the threshold: ${check.problems.join('; ')}`,
     );
   const t = fresh.tx;
-  const execTransactionData = encodeFunctionData({
-    abi: SAFE_ABI,
-    functionName: 'execTransaction',
-    args: [
-      t.to,
-      BigInt(t.value),
-      t.data,
-      t.operation,
-      BigInt(t.safeTxGas),
-      BigInt(t.baseGas),
-      BigInt(t.gasPrice),
-      t.gasToken,
-      t.refundReceiver,
-      signatures,
-    ],
-  });
+  const execTransactionData = encodeExecTransaction(parseSafeTx(t), signatures);
   const bundle: ExecutionBundle = {
     chainId: req.chainId,
     safe: req.wallet,

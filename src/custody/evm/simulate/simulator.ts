@@ -61,6 +61,7 @@ import {
 import { canonicalJson, RampartError } from '../../../core/index.ts';
 import type { WalletConfig } from '../../analysis/wallet.ts';
 import { type Deployment, safeLibraryDeployments, safeSingletonDeployment } from '../deployments.ts';
+import { approvedHashSignatures, encodeExecTransaction } from '../exec-transaction.ts';
 import { safeTxHash } from '../safe-hash.ts';
 import type { SafeTx } from '../safe-tx.ts';
 import type { SafeVersion } from '../versions.ts';
@@ -476,10 +477,7 @@ export class SafeSimulator {
             1n,
           );
         }
-        signatures =
-          signers.length === 0
-            ? '0x'
-            : concat(signers.map((o) => concat([pad(o, { size: 32 }), pad('0x', { size: 32 }), '0x01'])));
+        signatures = approvedHashSignatures(signers);
       }
 
       // ---- traced execution ----
@@ -497,22 +495,7 @@ export class SafeSimulator {
         touched.add(m.caller.toString());
         if (m.data.length > 0 && m.codeAddress) calledWithData.add(m.codeAddress.toString());
       };
-      const data = encodeFunctionData({
-        abi: SAFE_ABI,
-        functionName: 'execTransaction',
-        args: [
-          tx.to,
-          tx.value,
-          tx.data,
-          tx.operation,
-          tx.safeTxGas,
-          tx.baseGas,
-          tx.gasPrice,
-          tx.gasToken,
-          tx.refundReceiver,
-          signatures,
-        ],
-      });
+      const data = encodeExecTransaction(tx, signatures);
       await sm.checkpoint();
       let result: Awaited<ReturnType<SafeSimulator['call']>>;
       this.trace.current = trace;
