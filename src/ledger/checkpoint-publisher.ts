@@ -6,7 +6,7 @@
  * kept (they are signed facts) and a later checkpoint retries the witnesses.
  */
 import type { Clock } from '../core/index.ts';
-import { bytesToBase64, RampartError } from '../core/index.ts';
+import { RampartError } from '../core/index.ts';
 import type { Store } from '../store/index.ts';
 import { type Ed25519NoteSigner, formatCheckpoint, signNote } from './note/index.ts';
 import { requestCosignature, type WitnessEndpoint } from './witness-client.ts';
@@ -228,8 +228,4 @@ function toCheckpoint(r: {
     time: r.time,
     published: r.published === 1,
   };
-}
-
-export function describeCheckpoint(cp: StoredCheckpoint): Record<string, unknown> {
-  return { size: cp.size, root: bytesToBase64(cp.root), time: cp.time, published: cp.published };
 }

@@ -1,5 +1,5 @@
 export { type Appended, appendEntries } from './append.ts';
-export { CheckpointPublisher, describeCheckpoint, type StoredCheckpoint } from './checkpoint-publisher.ts';
+export { CheckpointPublisher, type StoredCheckpoint } from './checkpoint-publisher.ts';
 export {
   decodeEntry,
   type Entry,

@@ -4,7 +4,7 @@
  * checkpoint's root and signature checked. Pure over an async stream, so the same code checks a
  * local store (`--data-dir`) and a remote log read through its tiles (`--url`).
  */
-import { base64ToBytes, bytesToBase64, equalBytes, utf8, VerificationError } from '../core/index.ts';
+import { bytesToBase64, equalBytes, utf8 } from '../core/index.ts';
 import { decodeEntry } from './entry.ts';
 import { leafHash, TreeBuilder } from './merkle/index.ts';
 import { type NoteVerifier, openNote, parseCheckpoint } from './note/index.ts';
@@ -196,10 +196,4 @@ export async function verifyLog(input: VerifyInput): Promise<VerifyReport> {
     });
   report.root = bytesToBase64(builder.root());
   return report;
-}
-
-export function rootFromBase64(s: string): Uint8Array {
-  const b = base64ToBytes(s);
-  if (b.length !== 32) throw new VerificationError('ROOT_INVALID', 'a root is 32 bytes');
-  return b;
 }

@@ -110,16 +110,6 @@ export class WitnessService {
       return { status: 200, contentType: 'text/plain; charset=utf-8', body: decision.cosignatureLine };
     });
   }
-
-  /** Latest cosigned checkpoint per origin (for monitors). */
-  async latest(origin: string): Promise<string | undefined> {
-    const r = await this.o.store.db
-      .selectFrom('witness_state')
-      .select('note')
-      .where('origin', '=', origin)
-      .executeTakeFirst();
-    return r?.note;
-  }
 }
 
 export const witnessRoutes: FastifyPluginAsync<{ witness: WitnessService }> = async (app, { witness }) => {
