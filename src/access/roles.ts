@@ -15,7 +15,36 @@ export const ROLES = {
   administrator: [...ACCESS_PERMISSIONS, 'ledger:read'],
   operator: [SELF, 'custody:read', 'custody:analyze', 'custody:request:submit', 'ledger:read'],
   approver: [SELF, 'custody:read', 'custody:analyze', 'custody:approve', 'ledger:read'],
-  auditor: [SELF, 'access:people:read', 'custody:read', 'ledger:read'],
+  auditor: [
+    SELF,
+    'access:people:read',
+    'access:review',
+    'custody:read',
+    'ledger:read',
+    'alliance:read',
+    'reserves:read',
+    'signing:read',
+  ],
+  /** A signer node (a service): reads what it needs to re-verify; it never approves. */
+  'signer-node': ['signing:node', 'custody:read', 'ledger:read'],
+  /** Speaks for the exchange in the security alliance: indicators, incidents, members. */
+  'alliance-liaison': [
+    SELF,
+    'alliance:read',
+    'alliance:screen',
+    'alliance:import',
+    'alliance:incident:write',
+    'alliance:members:write',
+    'taxii:read',
+    'taxii:write',
+    'ledger:read',
+  ],
+  /** Another alliance member's service key: reads and writes the TAXII collections it is allowed. */
+  'alliance-member': ['taxii:read', 'taxii:write'],
+  /** Builds and publishes proofs of liabilities and reserve attestations. */
+  'reserves-publisher': [SELF, 'reserves:read', 'reserves:publish', 'ledger:read'],
+  /** Coordinates threshold-signing ceremonies (DKG, sign, refresh, repair) among signer nodes. */
+  'signing-coordinator': [SELF, 'signing:read', 'signing:ceremony', 'custody:read', 'ledger:read'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RoleName = keyof typeof ROLES;
