@@ -7,6 +7,7 @@ import { custodyMigration } from './0004-custody.ts';
 import { custodyRequestsMigration } from './0005-custody-requests.ts';
 import { servicesMigration } from './0006-services.ts';
 import { custodyPolicyMigration } from './0007-custody-policy.ts';
+import { accessStepUpMigration } from './0009-access-stepup.ts';
 
 /**
  * Every migration, in order. Names are permanent: a released migration is never edited,
@@ -21,5 +22,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0005-custody-requests': custodyRequestsMigration(dialect),
     '0006-services': servicesMigration(dialect),
     '0007-custody-policy': custodyPolicyMigration(dialect),
+    '0009-access-stepup': accessStepUpMigration(dialect),
   };
 }

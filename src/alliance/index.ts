@@ -1,0 +1,5 @@
+/**
+ * The security alliance: STIX 2.1 objects and validation, the screening set and its imports
+ * (issue 7, H6); TAXII 2.1 server and client, sharing rules, members and incidents (H7).
+ */
+export * from './stix/index.ts';
