@@ -23,6 +23,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (isRampartError(err)) {
       if (err.status >= 500) req.log.error({ code: err.code, msg: err.message }, 'request failed');
+      // 429 (lock-out, rate limits): RFC 9110 §10.2.3 Retry-After, in seconds.
+      const retry = err.details?.['retryAfterSeconds'];
+      if (err.status === 429 && typeof retry === 'number') reply.header('retry-after', String(retry));
       return reply.code(err.status).send({ error: err.toJSON() });
     }
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {

@@ -1,6 +1,7 @@
 /** What the people functions work with: the ledger (and through it the store), a clock, the RP. */
 import type { Clock } from '../../core/index.ts';
 import type { Ledger } from '../../ledger/index.ts';
+import type { LockoutPolicy } from './lockout.ts';
 import type { RelyingParty } from './relying-party.ts';
 import { accessDb } from './tables.ts';
 
@@ -9,6 +10,8 @@ export interface AccessContext {
   clock: Clock;
   /** Resolved when needed: the local port is known only once the server listens. */
   relyingParty: () => RelyingParty;
+  /** Lock-out limits (tests lower them); DEFAULT_LOCKOUT when absent. */
+  lockout?: LockoutPolicy;
 }
 
 export function db(ctx: AccessContext) {

@@ -6,7 +6,8 @@
  * token. Requests without a session (signed service requests) are not concerned.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { permissionsFor } from '../roles.ts';
+import { type AuthorizedPrincipal, grantedPrincipal } from '../authz/principals.ts';
+import { breakGlassSecret, useBreakGlass } from '../break-glass/break-glass.ts';
 import type { AccessContext } from './context.ts';
 import { readSessionCookie } from './cookies.ts';
 import { AccessError } from './errors.ts';
@@ -17,14 +18,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The caller's session, when the caller is a person signed in to the console. */
     accessSession?: ResolvedSession;
+    /** The people context that resolved the session (step-up checks run against it). */
+    accessContext?: AccessContext;
   }
 }
 
-export interface UserPrincipal {
-  id: string;
-  kind: 'user';
-  permissions: ReadonlySet<string>;
-}
+export type UserPrincipal = AuthorizedPrincipal;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -41,6 +40,16 @@ export async function sessionOf(
 
 export function sessionPrincipals(ctx: AccessContext) {
   return async (req: FastifyRequest): Promise<UserPrincipal | undefined> => {
+    // Break-glass (src/access/break-glass): every use is recorded and raises an alert.
+    const glass = breakGlassSecret(req.headers.authorization);
+    if (glass !== undefined) {
+      const bg = await useBreakGlass(ctx.ledger, glass, { method: req.method, url: req.url, ip: req.ip });
+      req.log.error(
+        { code: 'BREAK_GLASS_USED', principal: bg.principal, use: bg.uses, url: req.url, ip: req.ip, expiresAt: bg.expiresAt },
+        'ALERT: break-glass account used',
+      );
+      return grantedPrincipal(ctx.ledger, { id: bg.principal, kind: 'user' });
+    }
     let session: ResolvedSession | undefined;
     try {
       session = await sessionOf(ctx, req);
@@ -50,7 +59,9 @@ export function sessionPrincipals(ctx: AccessContext) {
     }
     if (!session) return undefined;
     req.accessSession = session;
-    return { id: `user:${session.personId}`, kind: 'user', permissions: permissionsFor(session.roles) };
+    req.accessContext = ctx;
+    // Permissions come from the person's grants in force now, not from the session.
+    return grantedPrincipal(ctx.ledger, { id: `user:${session.personId}`, kind: 'user' });
   };
 }
 

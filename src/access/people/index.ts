@@ -16,6 +16,15 @@ export {
 export { AccessError, type AccessErrorCode, isAccessError } from './errors.ts';
 export { csrfPreHandler, sessionPrincipals, type UserPrincipal } from './http-auth.ts';
 export {
+  type AttemptKeys,
+  assertNotLocked,
+  clearAuthFailures,
+  DEFAULT_LOCKOUT,
+  LockedOutError,
+  type LockoutPolicy,
+  recordAuthFailure,
+} from './lockout.ts';
+export {
   finishAddPasskey,
   listPasskeys,
   type PasskeyView,

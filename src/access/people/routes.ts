@@ -6,13 +6,15 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { permissionsFor, SELF } from '../roles.ts';
+import { authorizerFor } from '../authz/authorizer.ts';
+import { SELF } from '../roles.ts';
 import { finishSignIn, startSignIn } from './authentication.ts';
 import type { AccessContext } from './context.ts';
 import { clearedCookie, sessionCookie } from './cookies.ts';
 import { finishEnrollment, startEnrollment } from './enrollment.ts';
 import { AccessError, isAccessError } from './errors.ts';
 import { sessionOf } from './http-auth.ts';
+import { assertNotLocked, clearAuthFailures, recordAuthFailure, signInAttemptKeys } from './lockout.ts';
 import { finishAddPasskey, listPasskeys, revokePasskey, startAddPasskey } from './passkeys.ts';
 import { listPeople, rolesOf } from './people.ts';
 import { csrfTokenFor } from './secrets.ts';
@@ -21,7 +23,14 @@ import { type NewSession, SESSION_ABSOLUTE_MS, signOut } from './sessions.ts';
 const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+const errors = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  404: errorBody,
+  409: errorBody,
+  429: errorBody,
+};
 const b64url = z
   .string()
   .max(100_000)
@@ -114,7 +123,7 @@ export const peopleRoutes: FastifyPluginAsync<{ ctx: AccessContext }> = async (a
         return {
           signedIn: true as const,
           person: { id: s.personId, name: s.name, roles: s.roles },
-          permissions: [...permissionsFor(s.roles)].sort(),
+          permissions: [...(await authorizerFor(ctx.ledger).access(`user:${s.personId}`)).permissions].sort(),
           csrfToken: s.csrfToken,
           expiresAt: s.expiresAt,
           idleExpiresAt: s.idleExpiresAt,
@@ -189,10 +198,20 @@ export const peopleRoutes: FastifyPluginAsync<{ ctx: AccessContext }> = async (a
       },
     },
     async (req, reply) => {
-      const r = await finishSignIn(ctx, {
-        challengeId: req.body.challengeId,
-        response: req.body.response as unknown as AuthenticationResponseJSON,
-      });
+      // Lock-out (lockout.ts): refused before anything is verified while locked; failures counted.
+      const keys = await signInAttemptKeys(ctx, req.ip, req.body.response.id);
+      await assertNotLocked(ctx, keys);
+      let r: Awaited<ReturnType<typeof finishSignIn>>;
+      try {
+        r = await finishSignIn(ctx, {
+          challengeId: req.body.challengeId,
+          response: req.body.response as unknown as AuthenticationResponseJSON,
+        });
+      } catch (e) {
+        if (isAccessError(e)) await recordAuthFailure(ctx, keys, 'signin');
+        throw e;
+      }
+      await clearAuthFailures(ctx, keys);
       const roles = await rolesOf(ctx, r.person.id);
       return {
         person: { ...r.person, roles },
