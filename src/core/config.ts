@@ -85,6 +85,18 @@ export const configSchema = z
       })
       .strict()
       .default({ enabled: false, logs: [] }),
+    access: z
+      .object({
+        /**
+         * Where RFC 9421 nonces are remembered: `memory` (this process, with a replay-window mark in
+         * the data directory so that a restart opens no replay), `database` (shared by every process
+         * on the store: needed when several Rampart processes serve one API), or `auto`: database
+         * with PostgreSQL, memory with the embedded SQLite store.
+         */
+        nonces: z.enum(['auto', 'memory', 'database']).default('auto'),
+      })
+      .strict()
+      .default({ nonces: 'auto' }),
     /** Seed demo data on an empty store. */
     demo: boolFromEnv.default(false),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -106,6 +118,7 @@ const ENV_KEYS: string[] = [
   'ledger.checkpointEverySeconds',
   'ledger.witnessQuorum',
   'witness.enabled',
+  'access.nonces',
   'demo',
   'logLevel',
 ];

@@ -4,13 +4,19 @@
  */
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { NonceStore } from '../access/http-signatures/index.ts';
 import {
   type AccessContext,
   baseUrlFor,
   relyingPartyFor,
   sessionPrincipals,
 } from '../access/people/index.ts';
-import { DbNonceStore, signedRequestAuthenticator } from '../access/services/index.ts';
+import {
+  DbNonceStore,
+  fileWindowMark,
+  ProcessNonceStore,
+  signedRequestAuthenticator,
+} from '../access/services/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
 import type { Config } from '../core/node.ts';
 import { Ledger, loadLogSigner, loadWitnessSigner, WitnessService } from '../ledger/index.ts';
@@ -79,7 +85,7 @@ export async function createRampart(config: Config, opts: CreateOptions = {}): P
       logger: opts.logger ?? false,
       // Console sessions by default; tests may name their own principals.
       resolvePrincipal: opts.resolvePrincipal ?? sessionPrincipals(access),
-      authenticateSigned: signedAuth(ledger, store, clock),
+      authenticateSigned: signedAuth(ledger, nonceStoreFor(config, store, clock), clock),
     });
     ledger.start();
     const app: RampartApp = {
@@ -104,9 +110,22 @@ export async function createRampart(config: Config, opts: CreateOptions = {}): P
   }
 }
 
+/** `access.nonces`: shared in the database, or this process's memory with a start-up cut-off. */
+function nonceStoreFor(config: Config, store: Store, clock: Clock): NonceStore {
+  const where =
+    config.access.nonces === 'auto'
+      ? store.dialect === 'postgres'
+        ? 'database'
+        : 'memory'
+      : config.access.nonces;
+  return where === 'database'
+    ? new DbNonceStore(store.db, clock)
+    : new ProcessNonceStore({ clock, mark: fileWindowMark(join(config.dataDir, 'nonce-window')) });
+}
+
 /** RFC 9421 signed service requests, checked against the registered service keys. */
-function signedAuth(ledger: Ledger, store: Store, clock: Clock) {
-  const authenticate = signedRequestAuthenticator(ledger, new DbNonceStore(store.db, clock), clock);
+function signedAuth(ledger: Ledger, nonces: NonceStore, clock: Clock) {
+  const authenticate = signedRequestAuthenticator(ledger, nonces, clock);
   return async (req: import('fastify').FastifyRequest) => {
     // @target-uri as the client addressed us: scheme://authority + the request-target, unnormalised.
     const url = `${req.protocol}://${req.headers.host ?? req.hostname}${req.raw.url ?? req.url}`;

@@ -34,9 +34,9 @@ const SPKI_ED25519_PREFIX = new Uint8Array([
   0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
 ]);
 
-function nativeVerify(
-  publicKey: Uint8Array,
-): ((data: Uint8Array, signature: Uint8Array) => boolean) | undefined {
+type NativeVerify = (data: Uint8Array, signature: Uint8Array) => boolean | Promise<boolean>;
+
+function nativeVerify(publicKey: Uint8Array): NativeVerify | undefined {
   if (!nodeCrypto) return undefined;
   try {
     // Refuse what strict RFC 8032 refuses: a non-canonical or small-order public key.
@@ -49,12 +49,40 @@ function nativeVerify(
   der.set(SPKI_ED25519_PREFIX);
   der.set(publicKey, SPKI_ED25519_PREFIX.length);
   const key = nodeCrypto.createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
-  return (data, signature) => nodeCrypto.verify(null, data, key, signature);
+  // With a callback, node:crypto verifies on libuv's thread pool: the signature check runs on
+  // another core while the event loop goes on serving requests.
+  return (data, signature) =>
+    new Promise<boolean>((resolve) =>
+      nodeCrypto.verify(null, data, key, signature, (err, ok) => resolve(!err && ok)),
+    );
+}
+
+/**
+ * Checking a public key (point decompression in JavaScript) and importing it into OpenSSL cost
+ * several times the signature check itself, and a service signs every request with the same key:
+ * prepared keys are kept, keyed by their bytes, in a small least-recently-used map. Only public data
+ * is cached; a revoked key never reaches this point (the lookup refuses it first).
+ */
+const PREPARED_KEYS_MAX = 1024;
+const preparedKeys = new Map<string, NativeVerify | undefined>();
+
+function preparedVerify(publicKey: Uint8Array) {
+  const id = Buffer.from(publicKey).toString('hex');
+  if (preparedKeys.has(id)) {
+    const hit = preparedKeys.get(id);
+    preparedKeys.delete(id);
+    preparedKeys.set(id, hit);
+    return hit;
+  }
+  const native = nativeVerify(publicKey);
+  if (preparedKeys.size >= PREPARED_KEYS_MAX) preparedKeys.delete(preparedKeys.keys().next().value!);
+  preparedKeys.set(id, native);
+  return native;
 }
 
 export function ed25519Verifier(publicKey: Uint8Array): Verifier {
   checkKey(publicKey, 'public');
-  const native = nativeVerify(publicKey);
+  const native = nodeCrypto ? preparedVerify(publicKey) : undefined;
   return {
     algorithm: ED25519,
     verify(data, signature) {

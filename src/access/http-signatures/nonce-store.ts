@@ -12,6 +12,12 @@ export interface NonceStore {
    * pair, exactly one returns true.
    */
   checkAndRemember(keyId: string, nonce: string, expiresAt: Date): Promise<boolean>;
+  /**
+   * A store that may have forgotten nonces (an in-memory store after a restart) names the latest
+   * replay-window end it could have accepted: signatures whose window ends at or before it are
+   * refused as expired.
+   */
+  readonly minimumWindowEnd?: Date | undefined;
 }
 
 /**

@@ -115,6 +115,12 @@ export async function verifyRequest(
     );
   }
 
+  const minimumEnd = options.nonceStore.minimumWindowEnd;
+  if (minimumEnd !== undefined && accepted.acceptUntil * 1000 <= minimumEnd.getTime())
+    refuse(
+      'SIGNATURE_EXPIRED',
+      `its replay window ends by ${minimumEnd.toISOString()}, which the nonce store may have forgotten; sign again`,
+    );
   const fresh = await options.nonceStore.checkAndRemember(
     accepted.keyId,
     accepted.nonce,

@@ -1,5 +1,11 @@
 export { DbNonceStore } from './db-nonce-store.ts';
 export {
+  fileWindowMark,
+  ProcessNonceStore,
+  type ProcessNonceStoreOptions,
+  type WindowMark,
+} from './process-nonce-store.ts';
+export {
   findServiceKey,
   listServiceKeys,
   registerServiceKey,
