@@ -17,6 +17,7 @@ import {
   ProcessNonceStore,
   signedRequestAuthenticator,
 } from '../access/services/index.ts';
+import { withMemberBasicAuth } from '../alliance/members/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
 import type { Config } from '../core/node.ts';
 import { Ledger, loadLogSigner, loadWitnessSigner, WitnessService } from '../ledger/index.ts';
@@ -84,7 +85,7 @@ export async function createRampart(config: Config, opts: CreateOptions = {}): P
       access,
       logger: opts.logger ?? false,
       // Console sessions by default; tests may name their own principals.
-      resolvePrincipal: opts.resolvePrincipal ?? sessionPrincipals(access),
+      resolvePrincipal: withMemberBasicAuth(ledger, opts.resolvePrincipal ?? sessionPrincipals(access)),
       authenticateSigned: signedAuth(ledger, nonceStoreFor(config, store, clock), clock),
     });
     ledger.start();

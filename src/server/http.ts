@@ -13,6 +13,7 @@ import {
 import { z } from 'zod';
 import { type AccessContext, csrfPreHandler, peopleRoutes } from '../access/people/index.ts';
 import { stepUpRoutes } from '../access/stepup/index.ts';
+import { allianceTaxiiHttp } from '../alliance/taxii/http-plugin.ts';
 import type { Config } from '../core/node.ts';
 import { policyHook } from '../custody/registry/index.ts';
 import { custodyRequestRoutes } from '../custody/request-routes.ts';
@@ -100,6 +101,7 @@ export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
   if (o.access) await app.register(peopleRoutes, { ctx: o.access });
   if (o.access) await app.register(stepUpRoutes, { ctx: o.access });
   await app.register(custodyRoutes, { ledger: o.ledger });
+  await app.register(allianceTaxiiHttp, { ledger: o.ledger });
   await app.register(custodyRequestRoutes, { ledger: o.ledger, policy: policyHook(o.ledger) });
   if (o.witness) await app.register(witnessRoutes, { witness: o.witness, prefix: '/witness' });
 

@@ -132,6 +132,98 @@ export interface CustodyPolicyTable {
   set_at: string;
 }
 
+/** Issue 7 (alliance TAXII, members, incidents): migration 0011-alliance-taxii. */
+export interface TaxiiApiRootTable {
+  name: string;
+  title: string;
+  description: string | null;
+  max_content_length: number;
+  created_at: string;
+}
+export interface TaxiiCollectionTable {
+  id: string;
+  api_root: string;
+  title: string;
+  description: string | null;
+  alias: string | null;
+  media_types: string;
+  created_at: string;
+}
+export interface TaxiiObjectTable {
+  collection_id: string;
+  object_id: string;
+  type: string;
+  version: string;
+  version_key: string;
+  spec_version: string;
+  date_added: string;
+  tlp: string;
+  added_by: string;
+  object: string;
+}
+export interface TaxiiStatusTable {
+  id: string;
+  api_root: string;
+  requester: string;
+  resource: string;
+  created_at: string;
+}
+export interface AllianceMemberTable {
+  id: string;
+  name: string;
+  identity: string | null;
+  password_hash: string | null;
+  created_at: string;
+  updated_at: string;
+  removed_at: string | null;
+}
+export interface AllianceMemberRightTable {
+  member_id: string;
+  collection_id: string;
+  can_read: number;
+  can_write: number;
+  tlp_max: string;
+  updated_at: string;
+}
+export interface AllianceFeedTable {
+  source: string;
+  object_id: string;
+  version_key: string;
+  type: string;
+  tlp: string;
+  date_added: string;
+  received_at: string;
+  object: string;
+}
+export interface AllianceFollowCursorTable {
+  source: string;
+  url: string;
+  collection_id: string;
+  added_after: string | null;
+  last_poll_at: string | null;
+  last_error: string | null;
+  failures: number;
+}
+export interface AllianceIncidentTable {
+  id: string;
+  origin: string;
+  title: string;
+  status: string;
+  tlp: string;
+  collection_id: string | null;
+  detail: string;
+  declared_at: string;
+  updated_at: string;
+  acknowledged_at: string | null;
+}
+export interface AllianceIncidentEventTable {
+  incident_id: string;
+  member: string;
+  kind: string;
+  at: string;
+  detail: string;
+}
+
 export interface Database {
   ledger_head: LedgerHeadTable;
   ledger_entries: LedgerEntryTable;
@@ -148,4 +240,10 @@ export interface Database {
   service_keys: ServiceKeyTable;
   request_nonces: RequestNonceTable;
   custody_policies: CustodyPolicyTable;
+  alliance_members: AllianceMemberTable;
+  alliance_member_rights: AllianceMemberRightTable;
+  alliance_feed: AllianceFeedTable;
+  alliance_follow_cursors: AllianceFollowCursorTable;
+  alliance_incidents: AllianceIncidentTable;
+  alliance_incident_events: AllianceIncidentEventTable;
 }

@@ -12,6 +12,7 @@ import {
 import { systemClock } from '../../core/index.ts';
 import { type GlobalOptions, openLocal } from '../context.ts';
 import { printJson } from '../output.ts';
+import { accessServicesCommand } from './access-services.ts';
 
 export function accessCommand(program: Command, globals: () => GlobalOptions): void {
   const access = program.command('access').description('people, passkeys and roles');
@@ -75,4 +76,6 @@ export function accessCommand(program: Command, globals: () => GlobalOptions): v
         await local.close();
       }
     });
+
+  accessServicesCommand(access, globals);
 }
