@@ -1,0 +1,4 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Ledger } from '../../ledger/index.ts';
+
+export const incidentRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async () => {};
