@@ -224,6 +224,26 @@ export interface AllianceIncidentEventTable {
   detail: string;
 }
 
+/** Reserve attestations (issue 8): migration 0013-reserves-attestations. */
+export interface ReservesAttestationTable {
+  seq: number;
+  exchange: string;
+  date: string;
+  digest: string;
+  statement: string;
+  liabilities_root: string;
+  ledger_index: number;
+  published_at: string;
+  published_by: string;
+}
+export interface ReservesAttestationAssetTable {
+  seq: number;
+  asset: string;
+  reserves: string;
+  liabilities: string;
+  ratio: string | null;
+}
+
 export interface Database {
   ledger_head: LedgerHeadTable;
   ledger_entries: LedgerEntryTable;
@@ -240,6 +260,8 @@ export interface Database {
   service_keys: ServiceKeyTable;
   request_nonces: RequestNonceTable;
   custody_policies: CustodyPolicyTable;
+  reserves_attestations: ReservesAttestationTable;
+  reserves_attestation_assets: ReservesAttestationAssetTable;
   alliance_members: AllianceMemberTable;
   alliance_member_rights: AllianceMemberRightTable;
   alliance_feed: AllianceFeedTable;
