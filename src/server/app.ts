@@ -15,7 +15,9 @@ import {
   DbNonceStore,
   fileWindowMark,
   ProcessNonceStore,
+  ServiceFailureLimiter,
   signedRequestAuthenticator,
+  withFailureLimit,
 } from '../access/services/index.ts';
 import { withMemberBasicAuth } from '../alliance/members/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
@@ -86,7 +88,9 @@ export async function createRampart(config: Config, opts: CreateOptions = {}): P
       logger: opts.logger ?? false,
       // Console sessions by default; tests may name their own principals.
       resolvePrincipal: withMemberBasicAuth(ledger, opts.resolvePrincipal ?? sessionPrincipals(access)),
-      authenticateSigned: signedAuth(ledger, nonceStoreFor(config, store, clock), clock),
+      authenticateSigned: signedAuth(ledger, nonceStoreFor(config, store, clock), clock, (level, data, msg) =>
+        http?.log[level](data, msg),
+      ),
     });
     ledger.start();
     const app: RampartApp = {
@@ -125,14 +129,24 @@ function nonceStoreFor(config: Config, store: Store, clock: Clock): NonceStore {
 }
 
 /** RFC 9421 signed service requests, checked against the registered service keys. */
-function signedAuth(ledger: Ledger, nonces: NonceStore, clock: Clock) {
-  const authenticate = signedRequestAuthenticator(ledger, nonces, clock);
+function signedAuth(
+  ledger: Ledger,
+  nonces: NonceStore,
+  clock: Clock,
+  log: (level: 'warn' | 'error', data: Record<string, unknown>, msg: string) => void,
+) {
+  const authenticate = withFailureLimit(signedRequestAuthenticator(ledger, nonces, clock), {
+    limiter: new ServiceFailureLimiter({ now: () => clock.now().getTime() }),
+    ledger,
+    log,
+  });
   return async (req: import('fastify').FastifyRequest) => {
     // @target-uri as the client addressed us: scheme://authority + the request-target, unnormalised.
     const url = `${req.protocol}://${req.headers.host ?? req.hostname}${req.raw.url ?? req.url}`;
     const headers: Record<string, string | string[] | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = v;
     return authenticate({
+      address: req.ip,
       method: req.method,
       url,
       headers,

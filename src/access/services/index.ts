@@ -1,5 +1,13 @@
 export { DbNonceStore } from './db-nonce-store.ts';
 export {
+  claimedKeyId,
+  DEFAULT_SERVICE_FAILURE_LIMIT,
+  type FailureLimitPolicy,
+  ServiceFailureLimiter,
+  ServiceLockedOutError,
+  withFailureLimit,
+} from './failure-limit.ts';
+export {
   fileWindowMark,
   ProcessNonceStore,
   type ProcessNonceStoreOptions,
