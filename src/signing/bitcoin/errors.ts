@@ -23,6 +23,6 @@ export function bitcoinVerify(code: BitcoinVerifyCode, message: string, details?
 }
 
 /** The library's own error text, for `details` (never carries a secret: inputs here are public). */
-export function reason(e: unknown): string {
+export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

@@ -1,7 +1,7 @@
 /** PSBT (BIP174/BIP371) in and out, as base64; every input must be a Taproot output with its prevout. */
 import { Transaction } from '@scure/btc-signer';
 import { base64ToBytes, bytesToBase64 } from '../../core/index.ts';
-import { bitcoinInput, reason } from './errors.ts';
+import { bitcoinInput, errorText } from './errors.ts';
 import { taprootOutputKeyOf } from './taproot.ts';
 
 export function psbtToBase64(tx: Transaction): string {
@@ -13,7 +13,7 @@ export function parsePsbt(b64: string): Transaction {
   try {
     tx = Transaction.fromPSBT(base64ToBytes(b64));
   } catch (e) {
-    throw bitcoinInput('BTC_PSBT_INVALID', 'the PSBT does not decode (BIP174)', { reason: reason(e) });
+    throw bitcoinInput('BTC_PSBT_INVALID', 'the PSBT does not decode (BIP174)', { reason: errorText(e) });
   }
   if (tx.inputsLength === 0) throw bitcoinInput('BTC_PSBT_INVALID', 'the PSBT has no inputs');
   if (tx.outputsLength === 0) throw bitcoinInput('BTC_PSBT_INVALID', 'the PSBT has no outputs');

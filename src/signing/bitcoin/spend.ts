@@ -7,7 +7,7 @@
  */
 import { Transaction } from '@scure/btc-signer';
 import { hexToBytes } from '../../core/index.ts';
-import { bitcoinInput, reason } from './errors.ts';
+import { bitcoinInput, errorText } from './errors.ts';
 import { bitcoinNetwork } from './network.ts';
 import { outputKeyScript, taprootKeyPath } from './taproot.ts';
 
@@ -88,7 +88,7 @@ export function buildKeyPathSpend(spend: KeyPathSpend): Transaction {
     } catch (e) {
       throw bitcoinInput('BTC_OUTPUT_INVALID', `outputs[${i}].address is not a ${spend.network} address`, {
         index: i,
-        reason: reason(e),
+        reason: errorText(e),
       });
     }
     totalOut += o.amount;

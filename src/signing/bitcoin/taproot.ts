@@ -19,7 +19,7 @@ import type { FrostPublic, FrostSecret } from '@noble/curves/abstract/frost.js';
 import { schnorr, schnorr_FROST, secp256k1 } from '@noble/curves/secp256k1.js';
 import { Address, OutScript, p2tr } from '@scure/btc-signer';
 import { bytesToHex } from '../../core/index.ts';
-import { bitcoinInput, reason } from './errors.ts';
+import { bitcoinInput, errorText } from './errors.ts';
 import { bitcoinNetwork } from './network.ts';
 
 const Point = secp256k1.Point;
@@ -45,7 +45,7 @@ export function xOnlyKey(key: Uint8Array, what = 'key'): Uint8Array {
     }
     if (key.length === 33) return Point.fromBytes(key).toBytes(true).slice(1);
   } catch (e) {
-    throw bitcoinInput('BTC_KEY_INVALID', `${what} is not a point on secp256k1`, { reason: reason(e) });
+    throw bitcoinInput('BTC_KEY_INVALID', `${what} is not a point on secp256k1`, { reason: errorText(e) });
   }
   throw bitcoinInput('BTC_KEY_INVALID', `${what} must be 32 (x-only) or 33 (compressed) bytes`, {
     length: key.length,

@@ -8,7 +8,7 @@
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { Transaction } from '@scure/btc-signer';
 import { bytesToHex, hexToBytes } from '../../core/index.ts';
-import { bitcoinInput, bitcoinVerify, reason } from './errors.ts';
+import { bitcoinInput, bitcoinVerify, errorText } from './errors.ts';
 import type { Prevout } from './psbt.ts';
 import { keyPathSighash } from './sighash.ts';
 import { taprootOutputKeyOf } from './taproot.ts';
@@ -24,7 +24,7 @@ export function verifyKeyPathSpend(rawHex: string, prev: readonly Prevout[]): Ve
   try {
     tx = Transaction.fromRaw(hexToBytes(rawHex));
   } catch (e) {
-    throw bitcoinInput('BTC_PSBT_INVALID', 'the transaction does not decode', { reason: reason(e) });
+    throw bitcoinInput('BTC_PSBT_INVALID', 'the transaction does not decode', { reason: errorText(e) });
   }
   if (prev.length !== tx.inputsLength)
     throw bitcoinInput('BTC_PREVOUT_MISSING', `${tx.inputsLength} inputs but ${prev.length} prevouts given`);
