@@ -2,8 +2,8 @@
 // The test suite, run twice: on SQLite, then on PostgreSQL started here from Debian's package.
 //   node scripts/test.mjs [--sqlite-only | --postgres-only] [file-or-folder-filter …]
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { startPostgres } from './postgres.mjs';
 
 const args = process.argv.slice(2);
@@ -28,7 +28,29 @@ if (files.length === 0) {
   process.exit(2);
 }
 
-function run(label, env) {
+/**
+ * The PostgreSQL pass runs only the files that can reach the shared store: those whose test-side
+ * imports (followed through test/) lead to test/support/db.ts or that open a store or a server
+ * themselves. The others (vectors, pure logic, the browser-free verifiers) would repeat the SQLite
+ * pass byte for byte.
+ */
+const STORE_MARKERS = /RAMPART_TEST_DB|openStore|createRampart|createTestDb/;
+const reachesStore = new Map();
+function usesStore(file) {
+  if (reachesStore.has(file)) return reachesStore.get(file);
+  reachesStore.set(file, false);
+  const text = readFileSync(file, 'utf8');
+  let uses = STORE_MARKERS.test(text);
+  for (const m of text.matchAll(/from\s+['"](\.{1,2}\/[^'"]+)['"]/g)) {
+    if (uses) break;
+    const target = join(dirname(file), m[1]);
+    if (target.startsWith('test') && existsSync(target)) uses = usesStore(target);
+  }
+  reachesStore.set(file, uses);
+  return uses;
+}
+
+function run(label, env, files) {
   return new Promise((resolve) => {
     console.log(`\n=== ${label}: ${files.length} test files ===`);
     const child = spawn(
@@ -49,8 +71,9 @@ function run(label, env) {
 }
 
 const results = [];
-if (!postgresOnly) results.push(await run('SQLite', { RAMPART_TEST_DB: 'sqlite' }));
-if (!sqliteOnly) {
+if (!postgresOnly) results.push(await run('SQLite', { RAMPART_TEST_DB: 'sqlite' }, files));
+const storeFiles = files.filter((f) => usesStore(f));
+if (!sqliteOnly && storeFiles.length > 0) {
   let pg;
   try {
     pg = await startPostgres();
@@ -62,7 +85,11 @@ if (!sqliteOnly) {
   process.on('SIGINT', () => stop().then(() => process.exit(130)));
   try {
     results.push(
-      await run(`PostgreSQL (port ${pg.port})`, { RAMPART_TEST_DB: 'postgres', RAMPART_TEST_PG_URL: pg.url }),
+      await run(
+        `PostgreSQL (port ${pg.port}; ${files.length - storeFiles.length} files that never open the store ran on the SQLite pass only)`,
+        { RAMPART_TEST_DB: 'postgres', RAMPART_TEST_PG_URL: pg.url },
+        storeFiles,
+      ),
     );
   } finally {
     await stop();
