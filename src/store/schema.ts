@@ -244,6 +244,27 @@ export interface ReservesAttestationAssetTable {
   ratio: string | null;
 }
 
+/** Issue 7 (alliance screening set): migration 0010-alliance-screening. */
+export interface AllianceScreeningEntryTable {
+  address: string;
+  source: string;
+  chain: string;
+  kind: string;
+  reason: string;
+  listed_by: string;
+  confidence: number | null;
+  tlp: string | null;
+  object_id: string | null;
+  first_seen: string;
+  updated_at: string;
+  removed_at: string | null;
+  seq: number;
+}
+export interface AllianceScreeningHeadTable {
+  id: number;
+  seq: number;
+}
+
 export interface Database {
   ledger_head: LedgerHeadTable;
   ledger_entries: LedgerEntryTable;
@@ -260,6 +281,8 @@ export interface Database {
   service_keys: ServiceKeyTable;
   request_nonces: RequestNonceTable;
   custody_policies: CustodyPolicyTable;
+  alliance_screening_entries: AllianceScreeningEntryTable;
+  alliance_screening_head: AllianceScreeningHeadTable;
   reserves_attestations: ReservesAttestationTable;
   reserves_attestation_assets: ReservesAttestationAssetTable;
   alliance_members: AllianceMemberTable;

@@ -9,6 +9,7 @@ import { servicesMigration } from './0006-services.ts';
 import { custodyPolicyMigration } from './0007-custody-policy.ts';
 import { allianceTaxiiMigration } from './0011-alliance-taxii.ts';
 import { accessStepUpMigration } from './0009-access-stepup.ts';
+import { allianceScreeningMigration } from './0010-alliance-screening.ts';
 import { reservesAttestationsMigration } from './0013-reserves-attestations.ts';
 
 /**
@@ -26,6 +27,7 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0007-custody-policy': custodyPolicyMigration(dialect),
     '0011-alliance-taxii': allianceTaxiiMigration(dialect),
     '0009-access-stepup': accessStepUpMigration(dialect),
+    '0010-alliance-screening': allianceScreeningMigration(dialect),
     '0013-reserves-attestations': reservesAttestationsMigration(dialect),
   };
 }
