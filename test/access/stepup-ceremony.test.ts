@@ -66,7 +66,10 @@ async function enroll(name: string, auth = new SoftAuthenticator(ORIGIN)): Promi
 /** Ask for a step-up and answer it with the person's (or another) authenticator. */
 async function stepUp(who: Someone, action: StepUpAction, answerer = who.auth) {
   const issued = await issueStepUp(f.ctx, who.session, action);
-  return { issued, proof: { challengeId: issued.challengeId, response: answerer.assert(issued.options) as never } };
+  return {
+    issued,
+    proof: { challengeId: issued.challengeId, response: answerer.assert(issued.options) as never },
+  };
 }
 
 async function ledgerActions() {
@@ -88,7 +91,10 @@ describe('step-up', () => {
       .select(['nonce' as never])
       .executeTakeFirstOrThrow();
     const nonce = (row as { nonce: string }).nonce;
-    assert.equal(issued.options.challenge, statementChallenge(stepUpStatement(approve(), nonce, ada.session.id)));
+    assert.equal(
+      issued.options.challenge,
+      statementChallenge(stepUpStatement(approve(), nonce, ada.session.id)),
+    );
     assert.equal(issued.actionHash, actionHash(approve()));
     const again = await issueStepUp(f.ctx, ada.session, approve());
     assert.notEqual(again.options.challenge, issued.options.challenge, 'never the same challenge twice');
@@ -108,7 +114,10 @@ describe('step-up', () => {
     const re = await reverifyStepUp(f.ctx, v.id);
     assert.equal(re.verified, true);
     // Replayed: refused with its own code, and on the ledger.
-    await refusedWith(verifyAndUseStepUp(f.ctx, { session: ada.session, action: approve(), proof }), 'STEPUP_USED');
+    await refusedWith(
+      verifyAndUseStepUp(f.ctx, { session: ada.session, action: approve(), proof }),
+      'STEPUP_USED',
+    );
     const refused = (await ledgerActions()).at(-1)!;
     assert.equal(refused.action, 'access.stepup.refused');
     assert.equal(refused.payload['code'], 'STEPUP_USED');
@@ -240,7 +249,10 @@ describe('step-up', () => {
       verifyAndUseStepUp(f.ctx, {
         session: ada.session,
         action: approve(),
-        proof: { challengeId: issued.challengeId, response: ada.auth.assert(issued.options, second) as never },
+        proof: {
+          challengeId: issued.challengeId,
+          response: ada.auth.assert(issued.options, second) as never,
+        },
       }),
       'STEPUP_CREDENTIAL_REVOKED',
     );

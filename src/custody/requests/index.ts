@@ -9,6 +9,7 @@ export {
   exportBundle,
   getRequest,
   listRequests,
+  type PasskeyApproval,
   type PolicyHook,
   type RequestStatus,
   submitRequest,

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { getAddress, type Hex } from 'viem';
 import { InvalidInputError, NotFoundError, RampartError } from '../../core/index.ts';
-import type { Ledger } from '../../ledger/index.ts';
+import type { AuditedTx, Ledger } from '../../ledger/index.ts';
 import type { Analysis } from '../analysis/analyze.ts';
 import { encodeExecTransaction } from '../evm/exec-transaction.ts';
 import { parseSafeTx } from '../evm/safe-tx.ts';
@@ -30,7 +30,8 @@ export interface CustodyRequest {
   decision: RequestDecision;
   analysis: Analysis;
   record: unknown;
-  approvals: Array<{ approver: string; digest: string; createdAt: string }>;
+  /** `via`: a passkey step-up (a person in the console) or a registered Ed25519 approval key. */
+  approvals: Array<{ approver: string; digest: string; createdAt: string; via: 'passkey' | 'key' }>;
   ownerSignatures: Array<{ owner: string; createdAt: string }>;
   createdAt: string;
   updatedAt: string;
@@ -186,7 +187,12 @@ export async function getRequest(ledger: Ledger, id: string): Promise<CustodyReq
     decision: JSON.parse(r.decision),
     analysis: JSON.parse(r.analysis),
     record: JSON.parse(r.record),
-    approvals: approvals.map((a) => ({ approver: a.approver, digest: a.digest, createdAt: a.created_at })),
+    approvals: approvals.map((a) => ({
+      approver: a.approver,
+      digest: a.digest,
+      createdAt: a.created_at,
+      via: a.signature.startsWith('passkey:') ? ('passkey' as const) : ('key' as const),
+    })),
     ownerSignatures: sigs.map((s) => ({ owner: s.owner, createdAt: s.created_at })),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -234,9 +240,24 @@ export async function addApproverKey(
   );
 }
 
+/**
+ * A person's approval in the console: a passkey step-up over exactly
+ * { action: 'custody.request.approve', requestId, digest }, already verified by the access module.
+ * `use` spends it inside the approval's own transaction; `evidence` (the assertion and the statement
+ * it signed) is kept in the ledger entry so the approval can be re-verified later.
+ */
+export interface PasskeyApproval {
+  stepUp: string;
+  evidence: Record<string, unknown>;
+  use(tx: AuditedTx): Promise<void>;
+}
+
 export async function approveRequest(
   ledger: Ledger,
-  opts: { id: string; approver: string; digest: string; signature: string },
+  opts: { id: string; approver: string; digest: string } & (
+    | { signature: string; passkey?: undefined }
+    | { passkey: PasskeyApproval; signature?: undefined }
+  ),
 ): Promise<CustodyRequest> {
   const req = await getRequest(ledger, opts.id);
   if (req.status !== 'pending' && req.status !== 'approved')
@@ -254,30 +275,34 @@ export async function approveRequest(
     );
   if (opts.approver === req.initiator)
     throw forbidden('SEPARATION_OF_DUTIES', 'the initiator of a request can never approve it');
-  const keys = await ledger.store.db
-    .selectFrom('custody_approver_keys')
-    .select('public_key')
-    .where('principal', '=', opts.approver)
-    .execute();
-  if (keys.length === 0)
-    throw forbidden('APPROVER_NO_KEY', `${opts.approver} has no registered approval key`);
-  if (!keys.some((k) => verifyApproval(k.public_key, req.id, req.digest, opts.signature)))
-    throw forbidden(
-      'APPROVAL_SIGNATURE_INVALID',
-      'the approval signature does not verify over this request and digest with any key of the approver',
-    );
+  if (!opts.passkey) {
+    const keys = await ledger.store.db
+      .selectFrom('custody_approver_keys')
+      .select('public_key')
+      .where('principal', '=', opts.approver)
+      .execute();
+    if (keys.length === 0)
+      throw forbidden('APPROVER_NO_KEY', `${opts.approver} has no registered approval key`);
+    if (!keys.some((k) => verifyApproval(k.public_key, req.id, req.digest, opts.signature)))
+      throw forbidden(
+        'APPROVAL_SIGNATURE_INVALID',
+        'the approval signature does not verify over this request and digest with any key of the approver',
+      );
+  }
+  const signature = opts.passkey ? `passkey:${opts.passkey.stepUp}` : opts.signature;
   if (req.approvals.some((a) => a.approver === opts.approver && a.digest === req.digest))
     throw conflict('APPROVAL_DUPLICATE', `${opts.approver} already approved this digest`);
   const count = req.approvals.filter((a) => a.digest === req.digest).length + 1;
   const status: RequestStatus = count >= req.decision.requiredApprovals ? 'approved' : 'pending';
   await ledger.transact(async (tx) => {
+    await opts.passkey?.use(tx);
     await tx.db
       .insertInto('custody_approvals')
       .values({
         request_id: req.id,
         approver: opts.approver,
         digest: req.digest,
-        signature: opts.signature,
+        signature,
         created_at: ledger.clock.now().toISOString(),
       })
       .execute();
@@ -292,7 +317,8 @@ export async function approveRequest(
       subject: req.id,
       payload: {
         digest: req.digest,
-        signature: opts.signature,
+        signature,
+        ...(opts.passkey ? { stepUp: opts.passkey.evidence } : {}),
         approvals: count,
         required: req.decision.requiredApprovals,
         status,
@@ -367,7 +393,12 @@ export interface ExecutionBundle {
 
 export async function exportBundle(
   ledger: Ledger,
-  opts: { id: string; actor: string },
+  opts: {
+    id: string;
+    actor: string;
+    /** A person's passkey step-up for { action: 'custody.request.export', requestId }, spent with the export. */
+    stepUp?: { id: string; use(tx: AuditedTx): Promise<void> };
+  },
 ): Promise<ExecutionBundle> {
   const req = await getRequest(ledger, opts.id);
   if (req.status !== 'approved')
@@ -424,6 +455,7 @@ export async function exportBundle(
     execTransactionData,
   };
   await ledger.transact(async (tx) => {
+    await opts.stepUp?.use(tx);
     await tx.db
       .updateTable('custody_requests')
       .set({ status: 'exported', updated_at: ledger.clock.now().toISOString() })
@@ -433,7 +465,12 @@ export async function exportBundle(
       actor: opts.actor,
       action: 'custody.request.exported',
       subject: req.id,
-      payload: { safeTxHash: fresh.safeTxHash, digest: req.digest, owners: sorted.map((r) => r.owner) },
+      payload: {
+        safeTxHash: fresh.safeTxHash,
+        digest: req.digest,
+        owners: sorted.map((r) => r.owner),
+        ...(opts.stepUp ? { stepUp: opts.stepUp.id } : {}),
+      },
     });
   });
   return bundle;
