@@ -1,4 +1,6 @@
 /** Proof of reserves: the Merkle-sum proof of liabilities (docs/proof-of-reserves.md). */
+export * from './attest/index.ts';
+export { reservesAttestRoutes } from './attest/routes.ts';
 export * from './tree/encoding.ts';
 export { buildLevels, type HashFn, paddingRecord } from './tree/levels.ts';
 export { buildMemoryTree, heightFor, type MemoryTree, type UserBalances } from './tree/memory-tree.ts';

@@ -19,6 +19,7 @@ import { policyHook } from '../custody/registry/index.ts';
 import { custodyRequestRoutes } from '../custody/request-routes.ts';
 import { custodyRoutes } from '../custody/routes.ts';
 import { type Ledger, ledgerRoutes, type WitnessService, witnessRoutes } from '../ledger/index.ts';
+import { reservesAttestRoutes } from '../reserves/index.ts';
 import { installErrorHandling } from './errors.ts';
 import {
   enforcePermissions,
@@ -103,6 +104,7 @@ export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
   await app.register(custodyRoutes, { ledger: o.ledger });
   await app.register(allianceTaxiiHttp, { ledger: o.ledger });
   await app.register(custodyRequestRoutes, { ledger: o.ledger, policy: policyHook(o.ledger) });
+  await app.register(reservesAttestRoutes, { ledger: o.ledger });
   if (o.witness) await app.register(witnessRoutes, { witness: o.witness, prefix: '/witness' });
 
   // The console: static files, and index.html for client-side routes.

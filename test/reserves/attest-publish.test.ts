@@ -17,24 +17,10 @@ import {
   listAttestations,
   publishAttestation,
 } from '../../src/reserves/attest/index.ts';
-import type { RootStatement } from '../../src/reserves/verify/index.ts';
 import type { Store } from '../../src/store/index.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 import { testLedger } from '../support/ledger.ts';
-
-/** A liabilities root statement as the builder publishes it (docs/proof-of-reserves.md §7). */
-export function rootStatement(totals: Record<string, bigint>, hash = 'cd'.repeat(32)): RootStatement {
-  const assets = Object.keys(totals);
-  return {
-    version: 1,
-    buildId: 'test-build',
-    snapshotTime: '2026-11-25T00:00:00.000Z',
-    assets,
-    height: 4,
-    userCountBound: '16',
-    root: { hash, totals: assets.map((a) => totals[a]!.toString()) },
-  };
-}
+import { rootStatement } from './attest-support.ts';
 
 const TOTALS = { BTC: 40n * 100_000_000n, ETH: 1_700n * 10n ** 18n, USDT: 5_000_000n * 10n ** 6n, USDC: 7n };
 

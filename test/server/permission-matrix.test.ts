@@ -22,6 +22,7 @@ const PUBLIC = new Map<string, string>([
   ['GET /ledger/tile/*', 'C2SP tlog-tiles'],
   ['POST /witness/add-checkpoint', 'C2SP tlog-witness: authenticated by the checkpoint signature'],
   ['GET /witness/key', 'the witness cosigner key'],
+  ['GET /rampart-verify.html', 'the standalone proof-of-reserves verifier page: users need no account'],
   ['GET /*', 'the console’s static files'],
 ]);
 /** Routes added by modules still being built may be public too; they must be listed here to pass. */

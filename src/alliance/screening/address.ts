@@ -149,7 +149,7 @@ export function checkAddress(input: string): AddressCheck {
   if (s === '') return { ok: false, reason: 'empty' };
   if (s.length > 100) return { ok: false, reason: 'longer than any supported address' };
   if (/^0x/i.test(s)) return checkEvm(s);
-  if (/^bc1/i.test(s)) return checkBech32(s);
+  if (/^(bc|tb|bcrt)1/i.test(s)) return checkBech32(s);
   if (/^[13]/.test(s)) return checkBase58(s);
   return {
     ok: false,

@@ -29,6 +29,11 @@ export {
 } from './bip322.ts';
 export { exampleAttestationText } from './example.ts';
 export { type AttestationFile, parseAttestationFile, parseAttestationObject } from './file-schema.ts';
-export { LIABILITIES_ACTION, latestLiabilities, liabilitiesFromStatement } from './liabilities.ts';
+export {
+  LIABILITIES_ACTION,
+  latestLiabilities,
+  liabilitiesFromStatement,
+  requireLiabilities,
+} from './liabilities.ts';
 export { BITCOIN_CAIP2, evmCaip2, ownershipMessage } from './message.ts';
 export { covers, RATIO_DECIMALS, reserveRatio } from './ratio.ts';

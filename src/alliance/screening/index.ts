@@ -1,0 +1,4 @@
+export * from './address.ts';
+export * from './screen.ts';
+export * from './set.ts';
+export * from './table.ts';
