@@ -5,6 +5,8 @@ import { custodyCommand } from './commands/custody.ts';
 import { demoCommand } from './commands/demo.ts';
 import { ledgerCommand } from './commands/ledger.ts';
 import { serveCommand } from './commands/serve.ts';
+import { signerCommand } from './commands/signer.ts';
+import { signingCommand } from './commands/signing.ts';
 import type { GlobalOptions } from './context.ts';
 import { EXIT_USAGE, reportError } from './output.ts';
 
@@ -28,6 +30,8 @@ demoCommand(program, globals);
 ledgerCommand(program, globals);
 custodyCommand(program, globals);
 accessCommand(program, globals);
+signerCommand(program, globals);
+signingCommand(program, globals);
 
 // Every subcommand reports usage errors with exit 2 instead of commander's exit(1).
 function override(c: Command): void {

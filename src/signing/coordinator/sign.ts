@@ -1,0 +1,181 @@
+/**
+ * A FROST signature through the nodes (RFC 9591 §5): round one asks every node of the key for a
+ * commitment under a fresh session id and keeps the first t that answer; round two sends them the
+ * message, the commitment list and the approved request; each share is checked (§5.4 verifyShare),
+ * the shares aggregated (§5.3) and the group signature verified as an outside verifier would
+ * before it is returned. A node that fails between the rounds (down, killed, refusing) is left out
+ * and the session restarts with fresh commitments from the others: its nonce is never reused,
+ * because a node only ever signs for the session its nonce was committed to.
+ */
+import {
+  bytesToHex,
+  hexToBytes,
+  isRampartError,
+  RampartError,
+  sha256,
+  VerificationError,
+} from '../../core/index.ts';
+import { getSuite } from '../frost/index.ts';
+import { type CommitmentJson, commitmentFromJson, publicFromJson } from '../node/index.ts';
+import { inCeremony, newCeremonyId, startCeremony } from './ceremony.ts';
+import { type CoordinatorContext, clientFor } from './context.ts';
+import { getKey, type KeyNode } from './registry.ts';
+import { standardVerify } from './verify.ts';
+
+export interface SignOptions {
+  keyId: string;
+  message: Uint8Array;
+  /** The approved signing request each node re-verifies (src/signing/authorize). */
+  request?: unknown;
+  /** How many sessions to try before giving up (default 3). */
+  attempts?: number;
+}
+
+export interface SignResult {
+  keyId: string;
+  suite: string;
+  signature: string;
+  groupPublicKey: string;
+  signers: { nodeId: string; identifier: string }[];
+  sessions: { sessionId: string; outcome: string; excluded: string[] }[];
+}
+
+const FATAL_NODE_CODES = new Set([
+  // The node refuses the request itself: asking other nodes would not change the answer.
+  'SIGNING_REQUEST_REFUSED',
+]);
+
+export async function runSign(ctx: CoordinatorContext, opts: SignOptions): Promise<SignResult> {
+  const key = await getKey(ctx.ledger.store.db, opts.keyId);
+  const suite = getSuite(key.suite);
+  const pub = publicFromJson(key.publicPackage);
+  const groupKey = hexToBytes(key.groupPublicKey);
+  const ceremony = await startCeremony(ctx.ledger, {
+    kind: 'sign',
+    keyId: key.keyId,
+    actor: ctx.actor,
+    participants: key.nodes.map((n) => ({ nodeId: n.nodeId, identifier: n.identifier, url: n.url })),
+    details: {
+      messageSha256: bytesToHex(sha256(opts.message)),
+    },
+  });
+  return inCeremony(ceremony, async () => {
+    const excluded = new Map<string, string>();
+    const sessions: SignResult['sessions'] = [];
+    const attempts = opts.attempts ?? 3;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const sessionId = newCeremonyId();
+      const candidates = key.nodes.filter((n) => !excluded.has(n.identifier));
+      if (candidates.length < key.threshold) break;
+      ctx.progress?.('commit', attempt * 2, attempts * 2);
+      const committed = await Promise.allSettled(
+        candidates.map(async (n) => {
+          const r = await clientFor(ctx, n).post<{ commitment: CommitmentJson }>('/v1/sign/commit', {
+            keyId: key.keyId,
+            sessionId,
+          });
+          if (r.commitment.identifier !== n.identifier)
+            throw new VerificationError(
+              'SIGNING_NODE_MISBEHAVED',
+              'a node committed under another identifier',
+              { node: n.url },
+            );
+          return { node: n, commitment: r.commitment };
+        }),
+      );
+      committed.forEach((c, i) => {
+        if (c.status === 'rejected') {
+          excluded.set(candidates[i]!.identifier, codeOf(c.reason));
+          lastError = c.reason;
+        }
+      });
+      const ok = committed.flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
+      if (ok.length < key.threshold) {
+        sessions.push({ sessionId, outcome: 'too few commitments', excluded: [...excluded.keys()] });
+        break;
+      }
+      const chosen = ok
+        .sort((a, b) => (a.node.identifier < b.node.identifier ? -1 : 1))
+        .slice(0, key.threshold);
+      const list = chosen.map((c) => c.commitment);
+      ctx.progress?.('share', attempt * 2 + 1, attempts * 2);
+      const shared = await Promise.allSettled(
+        chosen.map(async ({ node }) => {
+          const r = await clientFor(ctx, node).post<{ identifier: string; share: string }>('/v1/sign/share', {
+            keyId: key.keyId,
+            sessionId,
+            message: bytesToHex(opts.message),
+            commitments: list,
+            ...(opts.request === undefined ? {} : { request: opts.request }),
+          });
+          const share = hexToBytes(r.share);
+          // RFC 9591 §5.4: identify a node that sends a bad share.
+          if (
+            r.identifier !== node.identifier ||
+            !suite.frost.verifyShare(pub, list.map(commitmentFromJson), opts.message, node.identifier, share)
+          )
+            throw new VerificationError('SIGNING_SHARE_INVALID', 'a node sent an invalid signature share', {
+              node: node.url,
+            });
+          return { node, share };
+        }),
+      );
+      const shares: Record<string, Uint8Array> = {};
+      let failed = false;
+      shared.forEach((s, i) => {
+        const node = chosen[i]!.node;
+        if (s.status === 'fulfilled') shares[node.identifier] = s.value.share;
+        else {
+          failed = true;
+          lastError = s.reason;
+          excluded.set(node.identifier, codeOf(s.reason));
+        }
+      });
+      const fatal = shared.find((s) => s.status === 'rejected' && FATAL_NODE_CODES.has(codeOf(s.reason)));
+      if (fatal) throw (fatal as PromiseRejectedResult).reason;
+      if (failed) {
+        sessions.push({
+          sessionId,
+          outcome: 'a signer failed in round two; restarting with fresh commitments',
+          excluded: [...excluded.keys()],
+        });
+        continue;
+      }
+      const signature = suite.frost.aggregate(pub, list.map(commitmentFromJson), opts.message, shares);
+      if (!standardVerify(suite, signature, opts.message, groupKey))
+        throw new VerificationError('SIGNING_SIGNATURE_INVALID', 'the aggregated signature does not verify');
+      sessions.push({ sessionId, outcome: 'signed', excluded: [...excluded.keys()] });
+      const result: SignResult = {
+        keyId: key.keyId,
+        suite: suite.name,
+        signature: bytesToHex(signature),
+        groupPublicKey: key.groupPublicKey,
+        signers: chosen.map(({ node }) => ({ nodeId: node.nodeId, identifier: node.identifier })),
+        sessions,
+      };
+      await ceremony.complete({ signature: result.signature, signers: result.signers, sessions });
+      ctx.progress?.('done', attempts * 2, attempts * 2);
+      return result;
+    }
+    throw new RampartError('SIGNING_TOO_FEW_SIGNERS', `fewer than ${key.threshold} nodes could sign`, {
+      status: 503,
+      details: {
+        threshold: key.threshold,
+        failed: [...excluded.entries()].map(([identifier, code]) => ({
+          node: nodeName(key.nodes, identifier),
+          code,
+        })),
+        ...(isRampartError(lastError) ? { lastError: lastError.code } : {}),
+      },
+    });
+  });
+}
+
+function codeOf(e: unknown): string {
+  return isRampartError(e) ? e.code : 'INTERNAL';
+}
+
+function nodeName(nodes: readonly KeyNode[], identifier: string): string {
+  return nodes.find((n) => n.identifier === identifier)?.nodeId ?? identifier;
+}
