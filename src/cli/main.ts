@@ -4,6 +4,7 @@ import { accessCommand } from './commands/access.ts';
 import { custodyCommand } from './commands/custody.ts';
 import { demoCommand } from './commands/demo.ts';
 import { ledgerCommand } from './commands/ledger.ts';
+import { reservesCommand } from './commands/reserves.ts';
 import { serveCommand } from './commands/serve.ts';
 import { signerCommand } from './commands/signer.ts';
 import { signingCommand } from './commands/signing.ts';
@@ -30,6 +31,7 @@ demoCommand(program, globals);
 ledgerCommand(program, globals);
 custodyCommand(program, globals);
 accessCommand(program, globals);
+reservesCommand(program, globals);
 signerCommand(program, globals);
 signingCommand(program, globals);
 

@@ -298,6 +298,21 @@ export interface SigningCeremonyTable {
   finished_at: string | null;
 }
 
+/** Proof-of-liabilities builds (issue 8): migration 0012-reserves. */
+export interface ReservesBuildTable {
+  build_id: string;
+  snapshot_time: string;
+  assets: string;
+  height: number;
+  users: number;
+  root_hash: string;
+  totals: string;
+  statement: string;
+  ledger_index: number;
+  published_at: string;
+  published_by: string;
+}
+
 export interface Database {
   ledger_head: LedgerHeadTable;
   ledger_entries: LedgerEntryTable;
@@ -327,4 +342,5 @@ export interface Database {
   alliance_follow_cursors: AllianceFollowCursorTable;
   alliance_incidents: AllianceIncidentTable;
   alliance_incident_events: AllianceIncidentEventTable;
+  reserves_builds: ReservesBuildTable;
 }

@@ -12,6 +12,7 @@ import { allianceTaxiiMigration } from './0011-alliance-taxii.ts';
 import { accessStepUpMigration } from './0009-access-stepup.ts';
 import { allianceScreeningMigration } from './0010-alliance-screening.ts';
 import { reservesAttestationsMigration } from './0013-reserves-attestations.ts';
+import { reservesMigration } from './0012-reserves.ts';
 
 /**
  * Every migration, in order. Names are permanent: a released migration is never edited,
@@ -31,5 +32,6 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0009-access-stepup': accessStepUpMigration(dialect),
     '0010-alliance-screening': allianceScreeningMigration(dialect),
     '0013-reserves-attestations': reservesAttestationsMigration(dialect),
+    '0012-reserves': reservesMigration(dialect),
   };
 }
