@@ -1,0 +1,275 @@
+/**
+ * `npm run bench -- signing [--suite secp256k1-tr|ed25519|secp256k1] [--signatures N] [--dkg-runs N]`
+ *
+ * Threshold signing beside single-key signing with @noble/curves for the same suite, in one run:
+ * - a 3-of-5 signature ceremony over loopback HTTP through the signer nodes (see `httpCeremony`),
+ *   p50 and p99, beside one single-key signature (`ceremonyVsSingleSign`);
+ * - the same ceremony's FROST rounds in process (commit ×t, signShare ×t, verifyShare ×t,
+ *   aggregate) (`inProcessCeremonyVsSingleSign`);
+ * - one node's CPU time per signature — its commit and its signShare — beside t single-key
+ *   signatures (`nodeCpuVsSingle`, target ≤ 3), and with the node's re-verification of the request
+ *   (authorizeSigning: digest recomputed, two Ed25519 approvals, quorum) (`nodeCpuWithChecksVsSingle`);
+ * - a whole DKG (every participant's three rounds, run one after another in one process) for
+ *   3-of-5 and 7-of-10.
+ */
+import { cpus } from 'node:os';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { bytesToBase64, utf8 } from '../src/core/index.ts';
+import { analysisDigest, defaultPolicy } from '../src/custody/index.ts';
+import { signApproval } from '../src/custody/requests/approval.ts';
+import {
+  applyEnrollmentChange,
+  authorizeSigning,
+  type EnrolledApprover,
+  type FrostSuite,
+  getSuite,
+  MemoryReplayGuard,
+  messageSummary,
+  type NodePolicy,
+  nodePolicyVersion,
+} from '../src/signing/index.ts';
+import { percentile, type Report, type Result } from './report.ts';
+
+const num = (name: string, def: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+};
+const str = (name: string, def: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? String(process.argv[i + 1]) : def;
+};
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+function stats(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p99: percentile(s, 99), mean: s.reduce((a, b) => a + b, 0) / s.length };
+}
+
+/** A single-key signature with @noble/curves for the suite: what one ordinary key would cost. */
+function singleSigner(suite: FrostSuite): (msg: Uint8Array) => Uint8Array {
+  if (suite.name === 'ed25519') {
+    const sk = ed25519.utils.randomSecretKey();
+    return (m) => ed25519.sign(m, sk);
+  }
+  if (suite.name === 'secp256k1-tr') {
+    const sk = schnorr.utils.randomSecretKey();
+    return (m) => schnorr.sign(m, sk);
+  }
+  // RFC 9591 secp256k1 single-key Schnorr (noble's FROST `sign`)
+  const sk = suite.frost.utils.randomScalar();
+  return (m) => suite.frost.sign(m, sk);
+}
+
+function dkgOnce(suite: FrostSuite, min: number, max: number): void {
+  const { frost } = suite;
+  const ids = Array.from({ length: max }, (_, i) => frost.Identifier.fromNumber(i + 1));
+  const r1 = ids.map((id) => frost.DKG.round1(id, { min, max }));
+  const r2 = r1.map((p, i) =>
+    frost.DKG.round2(
+      p.secret,
+      r1.filter((_, j) => j !== i).map((q) => q.public),
+    ),
+  );
+  r1.forEach((p, i) =>
+    frost.DKG.round3(
+      p.secret,
+      r1.filter((_, j) => j !== i).map((q) => q.public),
+      r2.filter((_, j) => j !== i).map((out) => out[ids[i]!]!),
+    ),
+  );
+}
+
+/** A message signing request with two Ed25519 approvals, as a node receives it. */
+function approvedRequest(i: number) {
+  const people = ['alice', 'bob'];
+  const keys = people.map(() => ed25519.utils.randomSecretKey());
+  let approvers: EnrolledApprover[] = [];
+  people.forEach((p, j) => {
+    approvers = applyEnrollmentChange(approvers, {
+      op: 'add-key',
+      principal: p,
+      roles: ['treasury'],
+      key: { type: 'ed25519', publicKey: bytesToBase64(ed25519.getPublicKey(keys[j]!)) },
+      actor: 'root',
+    }).approvers;
+  });
+  const policy: NodePolicy = {
+    transactionPolicy: defaultPolicy(),
+    otherPayloads: { approvals: 2, fromRoles: ['treasury'] },
+  };
+  const message = utf8(`benchmark message ${i}`);
+  const digest = analysisDigest(messageSummary(message));
+  const requestId = `req_bench_${i}`;
+  return {
+    approvers,
+    policy,
+    request: {
+      requestId,
+      policyVersion: nodePolicyVersion(policy),
+      digest,
+      payload: { kind: 'message', message: bytesToBase64(message) },
+      approvals: people.map((p, j) => ({
+        type: 'ed25519',
+        approver: p,
+        digest,
+        signature: signApproval(keys[j]!, requestId, digest),
+      })),
+    },
+  };
+}
+
+export async function run(log: (s: string) => void): Promise<Report> {
+  const suite = getSuite(str('--suite', 'secp256k1-tr'));
+  const N = num('--signatures', 200);
+  const dkgRuns = num('--dkg-runs', 5);
+  const t = 3;
+  const n = 5;
+  const { frost } = suite;
+  const results: Result[] = [];
+  const ratios: Record<string, number> = {};
+
+  // ---- reference: single-key signatures ----
+  const single = singleSigner(suite);
+  for (let i = 0; i < 20; i++) single(utf8(`warm ${i}`));
+  const singleLat: number[] = [];
+  const c0 = cpuMs();
+  for (let i = 0; i < N; i++) {
+    const m = utf8(`message ${i}`);
+    const s = performance.now();
+    single(m);
+    singleLat.push(performance.now() - s);
+  }
+  const singleCpu = (cpuMs() - c0) / N;
+  const sSingle = stats(singleLat);
+  log(`single-key ${suite.name}: p50 ${sSingle.p50.toFixed(3)} ms`);
+
+  // ---- FROST 3-of-5 in process ----
+  const deal = frost.trustedDealer({ min: t, max: n });
+  const secrets = Object.values(deal.secretShares).slice(0, t);
+  const pub = deal.public;
+  const ceremonyLat: number[] = [];
+  let nodeCpu = 0;
+  let checksCpu = 0;
+  for (let i = 0; i < N + 10; i++) {
+    const msg = utf8(`ceremony ${i}`);
+    const start = performance.now();
+    let ownCpu = 0;
+    let t0 = cpuMs();
+    const gens = secrets.map((s, j) => {
+      if (j === 0) t0 = cpuMs();
+      const g = frost.commit(s);
+      if (j === 0) ownCpu += cpuMs() - t0;
+      return g;
+    });
+    const commitments = gens.map((g) => g.commitments);
+    const shares: Record<string, Uint8Array> = {};
+    secrets.forEach((s, j) => {
+      if (j === 0) t0 = cpuMs();
+      shares[s.identifier] = frost.signShare(s, pub, gens[j]!.nonces, commitments, msg);
+      if (j === 0) ownCpu += cpuMs() - t0;
+    });
+    for (const s of secrets) frost.verifyShare(pub, commitments, msg, s.identifier, shares[s.identifier]!);
+    frost.aggregate(pub, commitments, msg, shares);
+    const elapsed = performance.now() - start;
+    if (i >= 10) {
+      ceremonyLat.push(elapsed);
+      nodeCpu += ownCpu;
+    }
+  }
+  nodeCpu /= N;
+  const sCeremony = stats(ceremonyLat);
+  log(
+    `in-process 3-of-5 ceremony: p50 ${sCeremony.p50.toFixed(2)} ms; one node ${nodeCpu.toFixed(3)} ms CPU`,
+  );
+
+  // ---- a node's re-verification of the request (authorizeSigning) ----
+  const reqs = Array.from({ length: Math.min(N, 100) }, (_, i) => approvedRequest(i));
+  const replay = new MemoryReplayGuard();
+  const tc = cpuMs();
+  for (const r of reqs)
+    await authorizeSigning(r.request, { approvers: r.approvers, policy: r.policy, replay, now: new Date() });
+  checksCpu = (cpuMs() - tc) / reqs.length;
+  log(`authorizeSigning (message, 2 approvals): ${checksCpu.toFixed(3)} ms CPU`);
+
+  // ---- DKG ----
+  const dkg: Record<string, { p50: number; p99: number }> = {};
+  for (const [min, max] of [
+    [3, 5],
+    [7, 10],
+  ] as const) {
+    const lat: number[] = [];
+    dkgOnce(suite, min, max); // warm-up
+    for (let i = 0; i < dkgRuns; i++) {
+      const s = performance.now();
+      dkgOnce(suite, min, max);
+      lat.push(performance.now() - s);
+    }
+    dkg[`${min}-of-${max}`] = stats(lat);
+    log(`DKG ${min}-of-${max} in process: p50 ${stats(lat).p50.toFixed(1)} ms`);
+  }
+
+  results.push(
+    {
+      subject: `single-key ${suite.name} signature, @noble/curves (reference)`,
+      metric: 'p50',
+      value: sSingle.p50,
+      unit: 'ms',
+    },
+    {
+      subject: `single-key ${suite.name} signature, @noble/curves (reference)`,
+      metric: 'p99',
+      value: sSingle.p99,
+      unit: 'ms',
+    },
+    { subject: 'FROST 3-of-5 ceremony in process (ours)', metric: 'p50', value: sCeremony.p50, unit: 'ms' },
+    { subject: 'FROST 3-of-5 ceremony in process (ours)', metric: 'p99', value: sCeremony.p99, unit: 'ms' },
+    {
+      subject: 'one node per signature: commit + signShare (ours)',
+      metric: 'CPU',
+      value: nodeCpu,
+      unit: 'ms',
+    },
+    {
+      subject: 'one node: authorizeSigning of the request (ours)',
+      metric: 'CPU',
+      value: checksCpu,
+      unit: 'ms',
+    },
+    { subject: `${t} single-key signatures (reference)`, metric: 'CPU', value: t * singleCpu, unit: 'ms' },
+    {
+      subject: 'DKG 3-of-5, all participants in one process',
+      metric: 'p50',
+      value: dkg['3-of-5']!.p50,
+      unit: 'ms',
+    },
+    {
+      subject: 'DKG 7-of-10, all participants in one process',
+      metric: 'p50',
+      value: dkg['7-of-10']!.p50,
+      unit: 'ms',
+    },
+  );
+  ratios['inProcessCeremonyVsSingleSign'] = sCeremony.p50 / sSingle.p50;
+  ratios['nodeCpuVsSingle'] = nodeCpu / (t * singleCpu);
+  ratios['nodeCpuWithChecksVsSingle'] = (nodeCpu + checksCpu) / (t * singleCpu);
+
+  const http = 'pending: signer nodes over loopback HTTP are not wired into this benchmark yet';
+  return {
+    benchmark: 'signing',
+    conditions: {
+      date: new Date().toISOString().slice(0, 10),
+      machine: `${cpus().length} cores, Node ${process.version}`,
+      suite: suite.name,
+      run: `${N} signatures, ${dkgRuns} DKGs per size, after warm-up; CPU = process.cpuUsage (user+system)`,
+      threshold: `${t}-of-${n}, trusted-dealer shares for the signing part`,
+      http,
+    },
+    results,
+    ratios,
+  };
+}
