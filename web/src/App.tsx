@@ -1,6 +1,7 @@
 /** Layout and the (tiny) router: the path picks the page; `/` is the ledger for now. */
 import { EnrollPage } from './access/EnrollPage.tsx';
 import { SignInPage } from './access/SignInPage.tsx';
+import { ApprovalsPage } from './approvals/ApprovalsPage.tsx';
 import { AnalysePage } from './custody/AnalysePage.tsx';
 import { LedgerPage } from './ledger/LedgerPage.tsx';
 import { Nav } from './Nav.tsx';
@@ -16,6 +17,8 @@ export function App() {
           <LedgerPage />
         ) : current === '/custody/analyze' ? (
           <AnalysePage />
+        ) : current === '/approvals' ? (
+          <ApprovalsPage />
         ) : current === '/signin' ? (
           <SignInPage />
         ) : current === '/enroll' ? (

@@ -4,7 +4,7 @@ import './access/access.css';
 
 const PAGES: { path: string; label: string; ready: boolean }[] = [
   { path: '/ledger', label: 'Ledger', ready: true },
-  { path: '/approvals', label: 'Approvals', ready: false },
+  { path: '/approvals', label: 'Approvals', ready: true },
   { path: '/custody/analyze', label: 'Custody', ready: true },
   { path: '/access', label: 'Access', ready: false },
   { path: '/alliance', label: 'Alliance', ready: false },
