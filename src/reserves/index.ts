@@ -2,6 +2,7 @@
 
 export * from './attest/index.ts';
 export { reservesAttestRoutes } from './attest/routes.ts';
+export { reservesRoutes } from './routes.ts';
 export {
   type BuildSummary,
   getBuild,

@@ -20,6 +20,7 @@ import { custodyRequestRoutes } from '../custody/request-routes.ts';
 import { custodyRoutes } from '../custody/routes.ts';
 import { type Ledger, ledgerRoutes, type WitnessService, witnessRoutes } from '../ledger/index.ts';
 import { reservesAttestRoutes } from '../reserves/index.ts';
+import { reservesRoutes } from '../reserves/routes.ts';
 import { installErrorHandling } from './errors.ts';
 import {
   enforcePermissions,
@@ -102,6 +103,7 @@ export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
   if (o.access) await app.register(peopleRoutes, { ctx: o.access });
   if (o.access) await app.register(stepUpRoutes, { ctx: o.access });
   await app.register(custodyRoutes, { ledger: o.ledger });
+  await app.register(reservesRoutes, { ledger: o.ledger, dataDir: o.config.dataDir });
   await app.register(allianceTaxiiHttp, { ledger: o.ledger });
   await app.register(custodyRequestRoutes, { ledger: o.ledger, policy: policyHook(o.ledger) });
   await app.register(reservesAttestRoutes, { ledger: o.ledger });
