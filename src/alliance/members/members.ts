@@ -41,7 +41,13 @@ function checkId(id: string): void {
 
 export async function addMember(
   ledger: Ledger,
-  m: { id: string; name: string; identity?: string; password?: string },
+  m: {
+    id: string;
+    name: string;
+    identity?: string;
+    password?: string /** an existing `scrypt$…` hash instead of a password */;
+    passwordHash?: string;
+  },
   actor: string,
 ): Promise<Member> {
   checkId(m.id);
@@ -54,7 +60,17 @@ export async function addMember(
     );
   if (m.password !== undefined && m.password.length < 12)
     throw new InvalidInputError('MEMBER_PASSWORD_WEAK', 'a member password has at least 12 characters');
-  const hash = m.password !== undefined ? await hashPassword(m.password) : null;
+  if (
+    m.passwordHash !== undefined &&
+    !/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/.test(m.passwordHash)
+  )
+    throw new InvalidInputError(
+      'MEMBER_PASSWORD_HASH_INVALID',
+      'passwordHash must be scrypt$N$r$p$salt$hash',
+    );
+  if (m.passwordHash !== undefined && Number(m.passwordHash.split('$')[1]) < 2 ** 14)
+    throw new InvalidInputError('MEMBER_PASSWORD_HASH_WEAK', 'scrypt N must be at least 2^14');
+  const hash = m.passwordHash ?? (m.password !== undefined ? await hashPassword(m.password) : null);
   const now = ledger.clock.now().toISOString();
   await ledger.record(
     {

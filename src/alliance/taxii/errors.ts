@@ -60,6 +60,7 @@ export function toTaxiiError(err: unknown): { status: number; body: TaxiiErrorRe
         description: e.message,
         error_code: code,
         http_status: String(status),
+        error: { code, message: e.message },
       },
     };
   }
@@ -70,6 +71,7 @@ export function toTaxiiError(err: unknown): { status: number; body: TaxiiErrorRe
       description: 'internal error; see the server log',
       error_code: 'INTERNAL',
       http_status: '500',
+      error: { code: 'INTERNAL', message: 'internal error; see the server log' },
     },
   };
 }

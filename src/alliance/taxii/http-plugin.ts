@@ -9,8 +9,16 @@ import type { Ledger } from '../../ledger/index.ts';
 import { incidentObserver } from '../incidents/observer.ts';
 import { incidentRoutes } from '../incidents/routes.ts';
 import { memberRoutes } from '../members/routes.ts';
+import { stixValidator } from '../stix/index.ts';
 import { taxiiRoutes } from './routes.ts';
-import { defaultStixValidator } from './validator.ts';
+import { defaultStixValidator, installStixValidator } from './validator.ts';
+
+// Every object accepted over TAXII is checked against the OASIS STIX 2.1 schemas (Ajv).
+installStixValidator((o) =>
+  stixValidator()
+    .check(o)
+    .map((i) => i.message),
+);
 
 export const allianceTaxiiHttp: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
   await app.register(taxiiRoutes, {

@@ -1,5 +1,6 @@
 /** TAXII 2.1: server (routes, store, filters, paging), TLP 2.0 sharing rules, and the client. */
 export * from './caller.ts';
+export * from './client/index.ts';
 export * from './filters.ts';
 export * from './media.ts';
 export * from './objects.ts';

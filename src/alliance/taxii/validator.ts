@@ -42,7 +42,7 @@ export const basicStixChecks: StixValidator = (o) => {
 let plugged: StixValidator | undefined;
 
 /** Install the full STIX validator (the alliance's Ajv validator over the OASIS schemas). */
-export function useStixValidator(v: StixValidator): void {
+export function installStixValidator(v: StixValidator): void {
   plugged = v;
 }
 
