@@ -186,14 +186,49 @@ describe('authorizeSigning: a plain message', storeIndependent, () => {
     );
   });
 
-  it('refuses a replayed request', async () => {
+  it('refuses a replayed request; a restarted session for the same bytes within the window is a retry', async () => {
     const replay = new MemoryReplayGuard();
     const first = await authorizeSigning(messageRequest(), ctx({ replay }));
-    replay.record(first.replayKey); // the node records it when it releases its share
+    assert.equal(replay.lookup(first.replayKey)?.firstAuthorizedAt.getTime(), NOW.getTime());
+    // a node died between the rounds: the coordinator asks again with fresh commitments, 2 minutes later
+    const soon = new Date(NOW.getTime() + 2 * 60_000);
+    await authorizeSigning(messageRequest(), ctx({ replay, now: soon }));
+    // the same request an hour later is a replay
+    const later = new Date(NOW.getTime() + 60 * 60_000);
     await assert.rejects(
-      authorizeSigning(messageRequest(), ctx({ replay })),
+      authorizeSigning(messageRequest(), ctx({ replay, now: later })),
       code('SIGNING_REQUEST_REPLAYED'),
     );
+    // and the same request id with other (properly approved) bytes is refused at once
+    const other = utf8('another message under the same request id');
+    const digest = analysisDigest(messageSummary(other));
+    const substituted = messageRequest({
+      payload: { kind: 'message', message: bytesToBase64(other) },
+      digest,
+      approvals: (['alice', 'bob'] as Person[]).map((p) => approve(p, 'req_msg_1', digest)),
+    });
+    await assert.rejects(
+      authorizeSigning(substituted, ctx({ replay, now: soon })),
+      code('SIGNING_REQUEST_REPLAYED'),
+    );
+    // a refused request leaves no record behind
+    const fresh = new MemoryReplayGuard();
+    await assert.rejects(authorizeSigning(messageRequest({}, ['alice']), ctx({ replay: fresh })));
+    assert.equal(fresh.lookup('req_msg_1'), undefined);
+  });
+
+  it('refuses when the bytes the node is about to sign are not the approved message', async () => {
+    const changed = Uint8Array.from(MESSAGE);
+    changed[0]! ^= 0x20;
+    await assert.rejects(
+      authorizeSigning(messageRequest(), ctx({ signing: { message: changed, suite: 'ed25519' } })),
+      code('SIGNING_MESSAGE_MISMATCH'),
+    );
+    const ok = await authorizeSigning(
+      messageRequest(),
+      ctx({ signing: { message: MESSAGE, suite: 'ed25519' } }),
+    );
+    assert.equal(ok.kind, 'message');
   });
 
   it('refuses a message that differs from the approved one by one byte', async () => {

@@ -6,7 +6,8 @@
  * Order (each refusal has its own code, see errors.ts):
  *  1. the request parses;
  *  2. its policy version is the node's current one (a request judged under an older policy is stale);
- *  3. this request (and Bitcoin input) was never signed by this node;
+ *  3. this request (and Bitcoin input) was not authorized before by this node, except as a retry of
+ *     the same message within the retry window (replay.ts explains why);
  *  4. the message to sign and the digest are recomputed from the raw payload (payload.ts), and the
  *     digest equals the one the request says was approved — so a payload differing by one byte
  *     from the approved one is refused;
@@ -14,9 +15,12 @@
  *  6. every approval is from a distinct enrolled approver, covers exactly this digest and verifies
  *     (approvals.ts);
  *  7. the approvals meet every requirement, with the needed roles.
- * On success the node signs `message` (and only it) and records `replayKey` durably before
- * releasing its share.
+ *  8. when the node says which bytes it is about to sign (`ctx.signing`), they are `message`, and the
+ *     key's suite fits the payload (a Bitcoin key-path spend needs `secp256k1-tr`).
+ * Then the replay record is stored (before any share is released) and the node signs `message`.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, equalBytes } from '../../core/index.ts';
 import type { VelocityEntry } from '../../custody/index.ts';
 import { checkApprovals } from './approvals.ts';
 import type { EnrolledApprover } from './approvers.ts';
@@ -30,7 +34,7 @@ import {
   type Requirement,
   safeRequirements,
 } from './quorum.ts';
-import type { ReplayGuard } from './replay.ts';
+import { type ReplayGuard, replayVerdict } from './replay.ts';
 import { parseSigningRequest, type SigningRequest } from './request.ts';
 import type { PasskeyRelyingParty } from './webauthn.ts';
 
@@ -48,6 +52,10 @@ export interface SignerContext {
   groupKey?: Uint8Array;
   /** required to accept passkey approvals */
   relyingParty?: PasskeyRelyingParty;
+  /** what the node was asked to sign: checked against the recomputed message (and suite) */
+  signing?: { message: Uint8Array; suite: string };
+  /** how long a restarted session may ask again for the same request and message */
+  replayWindowMs?: number;
 }
 
 export interface Authorization {
@@ -57,7 +65,7 @@ export interface Authorization {
   message: Uint8Array;
   digest: string;
   policyVersion: string;
-  /** record this (durably) when the share is released */
+  /** the key the replay record was stored under */
   replayKey: string;
   /** the approvers whose approvals were accepted */
   approvers: string[];
@@ -83,10 +91,17 @@ export async function authorizeSigning(input: unknown, ctx: SignerContext): Prom
     req.payload,
     ctx.groupKey ? { outputKey: ctx.groupKey } : {},
   );
-  if (await ctx.replay.alreadySigned(recomputed.replayKey))
-    refuse('SIGNING_REQUEST_REPLAYED', `request ${req.requestId} was already signed by this node`, {
-      replayKey: recomputed.replayKey,
-    });
+  const messageSha256 = bytesToHex(sha256(recomputed.message));
+  const previous = await ctx.replay.lookup(recomputed.replayKey);
+  const verdict = replayVerdict(previous, messageSha256, ctx.now, ctx.replayWindowMs);
+  if (verdict === 'replayed' || verdict === 'substituted')
+    refuse(
+      'SIGNING_REQUEST_REPLAYED',
+      verdict === 'replayed'
+        ? `request ${req.requestId} was already signed by this node`
+        : `request ${req.requestId} was already signed by this node, for other bytes`,
+      { replayKey: recomputed.replayKey, firstAuthorizedAt: previous?.firstAuthorizedAt.toISOString() },
+    );
 
   if (recomputed.digest !== req.digest)
     refuse('SIGNING_DIGEST_MISMATCH', 'the digest recomputed from the payload is not the approved digest', {
@@ -122,6 +137,22 @@ export async function authorizeSigning(input: unknown, ctx: SignerContext): Prom
     ctx.relyingParty,
   );
   checkQuorum(accepted, requirements);
+
+  if (ctx.signing) {
+    if (!equalBytes(ctx.signing.message, recomputed.message))
+      refuse(
+        'SIGNING_MESSAGE_MISMATCH',
+        'the bytes this node was asked to sign are not the message of the approved request',
+        {
+          expectedSha256: messageSha256,
+        },
+      );
+    if (recomputed.kind === 'bitcoin' && ctx.signing.suite !== 'secp256k1-tr')
+      refuse('SIGNING_KEY_MISMATCH', 'a Taproot key-path spend is signed with a secp256k1-tr key', {
+        suite: ctx.signing.suite,
+      });
+  }
+  await ctx.replay.remember(recomputed.replayKey, { messageSha256, firstAuthorizedAt: ctx.now });
 
   return {
     requestId: req.requestId,

@@ -9,8 +9,10 @@ export const REFUSAL_CODES = {
   SIGNING_REQUEST_INVALID: 400,
   /** the request was made under another policy version than the node's current one */
   SIGNING_POLICY_STALE: 409,
-  /** this request id (and part) was already signed by this node */
+  /** this request id (and part) was already signed by this node (outside the retry window, or other bytes) */
   SIGNING_REQUEST_REPLAYED: 409,
+  /** the bytes the node was asked to sign are not the message recomputed from the approved request */
+  SIGNING_MESSAGE_MISMATCH: 422,
   /** the digest recomputed from the raw payload is not the digest the request says was approved */
   SIGNING_DIGEST_MISMATCH: 422,
   /** the node's own analysis of the payload says deny */
