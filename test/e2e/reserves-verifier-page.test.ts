@@ -5,7 +5,7 @@
  * tampered proofs are rejected with their reason; and no request ever leaves the page.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,34 +13,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildMemoryTree, type InclusionProof, type RootStatement } from '../../src/reserves/index.ts';
 import { launchChromium } from '../support/browser.ts';
 import { storeIndependent } from '../support/passes.ts';
+import { ensureVerifierBuilt } from './reserves-build.ts';
 
-const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
-const PAGE_FILE = join(WEB, 'dist-verifier', 'rampart-verify.html');
-const SOURCES = [
-  'verifier',
-  'src/reserves',
-  'src/styles.css',
-  '../src/reserves/verify',
-  '../src/reserves/tree',
-  '../src/core',
-].map((p) => join(WEB, p));
 const SHOTS = fileURLToPath(new URL('../../test-artifacts/screenshots/', import.meta.url));
 const TIMEOUT = 15_000;
-
-function newest(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((n) => newest(join(path, n))));
-}
-
-/** Build the page unless it is newer than everything it is built from. */
-export async function ensureVerifierBuilt(): Promise<string> {
-  if (!existsSync(PAGE_FILE) || statSync(PAGE_FILE).mtimeMs < Math.max(...SOURCES.map(newest))) {
-    const { build } = await import('vite');
-    await build({ configFile: join(WEB, 'verifier', 'vite.config.ts'), logLevel: 'warn' });
-  }
-  return PAGE_FILE;
-}
 
 function makeTree() {
   const rows = Array.from({ length: 11 }, (_, i) => ({

@@ -5,6 +5,7 @@ import { ApprovalsPage } from './approvals/ApprovalsPage.tsx';
 import { AnalysePage } from './custody/AnalysePage.tsx';
 import { LedgerPage } from './ledger/LedgerPage.tsx';
 import { Nav } from './Nav.tsx';
+import { ReservesPage } from './reserves/ReservesPage.tsx';
 
 export function App() {
   const path = window.location.pathname.replace(/\/+$/, '') || '/';
@@ -19,6 +20,8 @@ export function App() {
           <AnalysePage />
         ) : current === '/approvals' ? (
           <ApprovalsPage />
+        ) : current === '/reserves' ? (
+          <ReservesPage />
         ) : current === '/signin' ? (
           <SignInPage />
         ) : current === '/enroll' ? (

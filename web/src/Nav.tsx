@@ -8,7 +8,7 @@ const PAGES: { path: string; label: string; ready: boolean }[] = [
   { path: '/custody/analyze', label: 'Custody', ready: true },
   { path: '/access', label: 'Access', ready: false },
   { path: '/alliance', label: 'Alliance', ready: false },
-  { path: '/reserves', label: 'Reserves', ready: false },
+  { path: '/reserves', label: 'Reserves', ready: true },
   { path: '/tracing', label: 'Tracing', ready: false },
 ];
 

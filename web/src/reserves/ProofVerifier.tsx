@@ -3,7 +3,7 @@
  * Everything happens in this browser: nothing is sent anywhere. Used by the standalone page
  * (web/verifier/) and by the console's Reserves page.
  */
-import { type DragEvent, useId, useState } from 'react';
+import { type DragEvent, useEffect, useId, useState } from 'react';
 import { type ProofReport, proofReport } from './proofReport.ts';
 
 const MARK: Record<string, string> = { passed: '✓', failed: '✗', 'not-run': '·', skipped: '–' };
@@ -21,6 +21,11 @@ export function ProofVerifier({ defaultRoot = '' }: { defaultRoot?: string }) {
   const [rootText, setRootText] = useState(defaultRoot);
   const [report, setReport] = useState<ProofReport | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [rootEdited, setRootEdited] = useState(false);
+  // The console learns the published root after the first render: fill it in unless the user typed.
+  useEffect(() => {
+    if (!rootEdited) setRootText(defaultRoot);
+  }, [defaultRoot, rootEdited]);
 
   const run = (text = proofText, root = rootText) => setReport(proofReport(text, root));
   const load = async (file: File) => {
@@ -93,7 +98,10 @@ export function ProofVerifier({ defaultRoot = '' }: { defaultRoot?: string }) {
         spellCheck={false}
         className="mono"
         value={rootText}
-        onChange={(e) => setRootText(e.currentTarget.value)}
+        onChange={(e) => {
+          setRootEdited(true);
+          setRootText(e.currentTarget.value);
+        }}
       />
       <p>
         <button type="button" onClick={() => run()} disabled={proofText.trim() === ''}>
