@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { p256 } from '@noble/curves/nist.js';
 import {
   type Enrolled,
   finishAddPasskey,
@@ -18,16 +19,16 @@ import {
   startSignIn,
 } from '../../src/access/people/index.ts';
 import {
-  actionHash,
+  actionChallenge,
   issueStepUp,
+  reverifyEvidence,
   reverifyStepUp,
   STEPUP_TTL_MS,
   type StepUpAction,
   type StepUpSession,
-  statementChallenge,
-  stepUpStatement,
   verifyAndUseStepUp,
 } from '../../src/access/stepup/index.ts';
+import { passkeyApprovalChallenge } from '../../src/signing/authorize/approvals.ts';
 import { SoftAuthenticator } from './passkeys-authenticator.ts';
 import { ORIGIN, type PeopleFixture, peopleFixture, refusedWith } from './passkeys-support.ts';
 
@@ -77,7 +78,7 @@ async function ledgerActions() {
 }
 
 describe('step-up', () => {
-  test('options: the challenge is SHA-256 of the canonical statement for this action and session; own passkeys only; UV required', async () => {
+  test('options: the challenge is SHA-256 of the action’s canonical JSON (what signer nodes recompute); own passkeys only; UV required', async () => {
     const ada = await enroll('admin');
     const issued = await issueStepUp(f.ctx, ada.session, approve());
     assert.equal(issued.options.userVerification, 'required');
@@ -86,24 +87,20 @@ describe('step-up', () => {
       [ada.auth.credentials[0]!.id],
     );
     assert.ok(Date.parse(issued.expiresAt) - f.ctx.clock.now().getTime() <= 5 * 60_000);
-    const row = await f.store.db
-      .selectFrom('access_stepups' as never)
-      .select(['nonce' as never])
-      .executeTakeFirstOrThrow();
-    const nonce = (row as { nonce: string }).nonce;
+    assert.equal(issued.options.challenge, actionChallenge(approve()));
     assert.equal(
       issued.options.challenge,
-      statementChallenge(stepUpStatement(approve(), nonce, ada.session.id)),
+      Buffer.from(passkeyApprovalChallenge('req_1', 'a'.repeat(64))).toString('base64url'),
+      'the same challenge custody approvals are checked against by signer nodes',
     );
-    assert.equal(issued.actionHash, actionHash(approve()));
     const again = await issueStepUp(f.ctx, ada.session, approve());
-    assert.notEqual(again.options.challenge, issued.options.challenge, 'never the same challenge twice');
+    assert.notEqual(again.challengeId, issued.challengeId, 'each step-up is its own, used once');
     const last = (await ledgerActions()).at(-1)!;
     assert.equal(last.action, 'access.stepup.issued');
-    assert.equal(last.payload['actionHash'], actionHash(approve()));
+    assert.equal(last.payload['actionHash'], actionChallenge(approve()));
   });
 
-  test('accepted once for the exact action; used is a ledger entry; the kept assertion re-verifies', async () => {
+  test('accepted once for the exact action; used is a ledger entry; the kept assertion re-verifies; replays refused', async () => {
     const ada = await enroll('admin');
     const { proof } = await stepUp(ada, approve());
     const v = await verifyAndUseStepUp(f.ctx, { session: ada.session, action: approve(), proof });
@@ -113,7 +110,7 @@ describe('step-up', () => {
     assert.deepEqual(used.payload['action'], approve());
     const re = await reverifyStepUp(f.ctx, v.id);
     assert.equal(re.verified, true);
-    // Replayed: refused with its own code, and on the ledger.
+    // Replayed with its step-up: refused with its own code, and on the ledger.
     await refusedWith(
       verifyAndUseStepUp(f.ctx, { session: ada.session, action: approve(), proof }),
       'STEPUP_USED',
@@ -121,10 +118,39 @@ describe('step-up', () => {
     const refused = (await ledgerActions()).at(-1)!;
     assert.equal(refused.action, 'access.stepup.refused');
     assert.equal(refused.payload['code'], 'STEPUP_USED');
+    // The same assertion for a fresh step-up of the same action (same challenge): refused.
+    const fresh = await issueStepUp(f.ctx, ada.session, approve());
+    await refusedWith(
+      verifyAndUseStepUp(f.ctx, {
+        session: ada.session,
+        action: approve(),
+        proof: { challengeId: fresh.challengeId, response: proof.response },
+      }),
+      'STEPUP_ASSERTION_REPLAYED',
+    );
+    // …and with its ECDSA signature malleated to (r, n − s), equally valid: refused too.
+    const r = proof.response as { response: { signature: string } };
+    const sig = p256.Signature.fromBytes(Buffer.from(r.response.signature, 'base64url'), 'der');
+    const high = new p256.Signature(sig.r, p256.Point.Fn.ORDER - sig.s).toBytes('der');
+    const malleated = {
+      ...(proof.response as object),
+      response: { ...r.response, signature: Buffer.from(high).toString('base64url') },
+    };
+    const third = await issueStepUp(f.ctx, ada.session, approve());
+    await refusedWith(
+      verifyAndUseStepUp(f.ctx, {
+        session: ada.session,
+        action: approve(),
+        proof: { challengeId: third.challengeId, response: malleated as never },
+      }),
+      'STEPUP_ASSERTION_REPLAYED',
+    );
+    // A fresh assertion for the same action is fine.
+    const ok = await stepUp(ada, approve());
+    await verifyAndUseStepUp(f.ctx, { session: ada.session, action: approve(), proof: ok.proof });
   });
 
-  test('re-verification fails for kept evidence that was altered (another digest in the statement)', async () => {
-    const { reverifyEvidence } = await import('../../src/access/stepup/index.ts');
+  test('re-verification fails for kept evidence that was altered (another digest in the action)', async () => {
     const ada = await enroll('admin');
     const { proof } = await stepUp(ada, approve());
     const v = await verifyAndUseStepUp(f.ctx, { session: ada.session, action: approve(), proof });
@@ -135,11 +161,7 @@ describe('step-up', () => {
     const pk = new Uint8Array((key as { public_key: Uint8Array }).public_key);
     const rp = { id: 'localhost', origin: ORIGIN };
     assert.equal(await reverifyEvidence(v.evidence, pk, rp), true);
-    const forged = {
-      ...v.evidence,
-      statement: { ...v.evidence.statement, action: approve('b'.repeat(64)) },
-    };
-    assert.equal(await reverifyEvidence(forged, pk, rp), false);
+    assert.equal(await reverifyEvidence({ ...v.evidence, action: approve('b'.repeat(64)) }, pk, rp), false);
   });
 
   test('an assertion for another digest or another action is refused (STEPUP_ACTION_MISMATCH)', async () => {

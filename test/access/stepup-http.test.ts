@@ -106,8 +106,8 @@ test('approved with a passkey step-up; the replay is refused (STEPUP_USED); the 
   assert.equal(replay.body.error?.code, 'STEPUP_USED');
   const entries = await srv.app.ledger.entries(0, 1000);
   const approved = entries.find((e) => e.action === 'custody.request.approved')!;
-  const evidence = approved.payload['stepUp'] as { stepUp: string; statement: { action: unknown } };
-  assert.deepEqual(evidence.statement.action, approveAction());
+  const evidence = approved.payload['stepUp'] as { stepUp: string; action: unknown };
+  assert.deepEqual(evidence.action, approveAction());
   assert.equal((await reverifyStepUp(srv.app.access, evidence.stepUp)).verified, true);
   const kinds = entries.map((e) => e.action);
   for (const k of ['access.stepup.issued', 'access.stepup.used', 'access.stepup.refused'])

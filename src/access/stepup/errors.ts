@@ -11,7 +11,7 @@ export type StepUpErrorCode =
   /** The action to step up for is not a small flat JSON object with an `action` name. */
   | 'STEPUP_ACTION_INVALID'
   | 'STEPUP_UNKNOWN'
-  /** Issued to another session: a captured assertion cannot be replayed from elsewhere. */
+  /** Issued to another session: a step-up is answered from the session that asked for it. */
   | 'STEPUP_SESSION_MISMATCH'
   /** Valid once: this step-up was already used (or refused). */
   | 'STEPUP_USED'
@@ -25,7 +25,9 @@ export type StepUpErrorCode =
   | 'STEPUP_WRONG_PERSON'
   | 'STEPUP_CREDENTIAL_REVOKED'
   /** The signature, origin, RP id or user-verification flag does not verify. */
-  | 'STEPUP_ASSERTION_INVALID';
+  | 'STEPUP_ASSERTION_INVALID'
+  /** This very assertion was accepted before (for an earlier step-up of the same action). */
+  | 'STEPUP_ASSERTION_REPLAYED';
 
 const STATUS: Record<StepUpErrorCode, number> = {
   STEPUP_REQUIRED: 403,
@@ -40,6 +42,7 @@ const STATUS: Record<StepUpErrorCode, number> = {
   STEPUP_WRONG_PERSON: 403,
   STEPUP_CREDENTIAL_REVOKED: 403,
   STEPUP_ASSERTION_INVALID: 403,
+  STEPUP_ASSERTION_REPLAYED: 403,
 };
 
 export class StepUpError extends RampartError {

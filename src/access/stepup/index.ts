@@ -9,14 +9,11 @@ export { type IssuedStepUp, issueStepUp, STEPUP_TTL_MS, type StepUpSession } fro
 export { reverifyEvidence, reverifyStepUp } from './reverify.ts';
 export { stepUpRoutes } from './routes.ts';
 export {
-  actionHash,
+  actionChallenge,
+  actionChallengeBytes,
   checkAction,
-  STATEMENT_TYPE,
+  replayKey,
   type StepUpAction,
-  type StepUpStatement,
-  statementChallenge,
-  statementHash,
-  stepUpStatement,
 } from './statement.ts';
 export {
   consumeStepUp,

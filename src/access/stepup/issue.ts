@@ -3,7 +3,6 @@
  * action (see statement.ts), for one session, offering only the person's own live passkeys, user
  * verification required, valid for STEPUP_TTL_MS and once. Issuing is a ledger entry.
  */
-import { randomBytes } from 'node:crypto';
 import {
   generateAuthenticationOptions,
   type PublicKeyCredentialRequestOptionsJSON,
@@ -11,7 +10,7 @@ import {
 import { canonicalJson } from '../../core/index.ts';
 import type { AccessContext } from '../people/index.ts';
 import { newId } from '../people/secrets.ts';
-import { actionHash, checkAction, statementChallenge, statementHash, stepUpStatement } from './statement.ts';
+import { actionChallenge, actionChallengeBytes, checkAction } from './statement.ts';
 import { stepUpDb } from './tables.ts';
 
 /** How long a step-up can be answered: short, a person at the screen answers within seconds. */
@@ -28,7 +27,7 @@ export interface StepUpSession {
 export interface IssuedStepUp {
   challengeId: string;
   options: PublicKeyCredentialRequestOptionsJSON;
-  /** base64url SHA-256 of the action's canonical JSON. */
+  /** base64url SHA-256 of the action's canonical JSON: the challenge. */
   actionHash: string;
   expiresAt: string;
 }
@@ -39,8 +38,6 @@ export async function issueStepUp(
   rawAction: unknown,
 ): Promise<IssuedStepUp> {
   const action = checkAction(rawAction);
-  const nonce = randomBytes(16).toString('base64url');
-  const statement = stepUpStatement(action, nonce, session.id);
   const db = stepUpDb(ctx.ledger.store.db);
   const keys = await db
     .selectFrom('passkeys')
@@ -50,7 +47,7 @@ export async function issueStepUp(
     .execute();
   const options = await generateAuthenticationOptions({
     rpID: ctx.relyingParty().id,
-    challenge: new Uint8Array(statementHash(statement)),
+    challenge: new Uint8Array(actionChallengeBytes(action)),
     userVerification: 'required',
     timeout: STEPUP_TTL_MS,
     allowCredentials: keys.map((k) => ({ id: k.id, transports: JSON.parse(k.transports) as never })),
@@ -58,7 +55,7 @@ export async function issueStepUp(
   const id = newId('su');
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + STEPUP_TTL_MS).toISOString();
-  const hash = actionHash(action);
+  const hash = actionChallenge(action);
   await ctx.ledger.record(
     {
       actor: `user:${session.personId}`,
@@ -79,14 +76,14 @@ export async function issueStepUp(
           session_id: session.id,
           action_name: action.action,
           action: canonicalJson(action),
-          nonce,
-          challenge: statementChallenge(statement),
+          challenge: hash,
           created_at: now.toISOString(),
           expires_at: expiresAt,
           used_at: null,
           outcome: null,
           credential_id: null,
           assertion: null,
+          assertion_key: null,
         })
         .execute();
     },

@@ -1,13 +1,13 @@
 /**
- * Re-verifying a used step-up later, from what was kept: the statement (action, nonce, session),
- * the assertion as received and the passkey's public key. Anyone holding those can check that the
+ * Re-verifying a used step-up later, from what was kept: the action, the assertion as received
+ * and the passkey's public key. Anyone holding those can check that the
  * person's authenticator signed exactly that action (WebAuthn §7.2 steps, through
  * @simplewebauthn/server), without trusting the row that says it was accepted.
  */
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import type { AccessContext } from '../people/index.ts';
 import { StepUpError } from './errors.ts';
-import { statementChallenge, stepUpStatement } from './statement.ts';
+import { actionChallenge } from './statement.ts';
 import { stepUpDb } from './tables.ts';
 import type { StepUpEvidence } from './verify.ts';
 
@@ -16,8 +16,7 @@ export async function reverifyEvidence(
   publicKey: Uint8Array,
   rp: { id: string; origin: string },
 ): Promise<boolean> {
-  const s = evidence.statement;
-  const challenge = statementChallenge(stepUpStatement(s.action, s.nonce, s.session));
+  const challenge = actionChallenge(evidence.action);
   try {
     const r = await verifyAuthenticationResponse({
       response: {

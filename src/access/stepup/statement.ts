@@ -1,30 +1,24 @@
 /**
- * What a step-up assertion signs (pure; runs in the browser and in tests alike).
+ * What a step-up assertion signs (pure; runs in the browser, in signer nodes and in tests alike).
  *
  * An action is a small flat JSON object naming exactly what is being done, for example
  *   { "action": "custody.request.approve", "requestId": "req_…", "digest": "<64 hex>" }.
- * The WebAuthn challenge is SHA-256 over the RFC 8785 canonical JSON of the step-up statement
- *   { "action": <the action>, "nonce": <base64url, 16 random bytes>,
- *     "session": <session id>, "type": "rampart.stepup.v1" }
- * so the authenticator's signature (WebAuthn §6.3.3: over authenticatorData ‖ SHA-256(clientDataJSON),
- * and clientDataJSON carries the challenge) covers that exact action, for that session. The nonce
- * keeps challenges unique and unpredictable as WebAuthn §13.4.3 requires: two step-ups for the same
- * action never share a challenge, so an old assertion can never answer a new one.
+ * The WebAuthn challenge is SHA-256 over the action's RFC 8785 canonical JSON. The authenticator's
+ * signature (WebAuthn §6.3.3: over authenticatorData ‖ SHA-256(clientDataJSON), and clientDataJSON
+ * carries the challenge) therefore covers that exact action, and anyone can recompute the challenge
+ * from the action alone: for an approval it is SHA-256 of custody's canonical approval message
+ * (custody/requests/approval.ts), which signer nodes check independently.
+ *
+ * A challenge derived from the action is not random, so freshness comes from the server instead
+ * (WebAuthn §13.4.3): a step-up is issued to one session, expires, is used once, and an assertion
+ * once accepted is never accepted again (replayKey below), even for a new step-up of the same action.
  */
+import { p256 } from '@noble/curves/nist.js';
 import { base64urlnopad } from '@scure/base';
-import { canonicalJsonBytes, sha256 } from '../../core/index.ts';
+import { canonicalJsonBytes, concatBytes, sha256, utf8 } from '../../core/index.ts';
 import { StepUpError } from './errors.ts';
 
 export type StepUpAction = { action: string } & Record<string, string | number | boolean | null>;
-
-export const STATEMENT_TYPE = 'rampart.stepup.v1';
-
-export interface StepUpStatement {
-  action: StepUpAction;
-  nonce: string;
-  session: string;
-  type: typeof STATEMENT_TYPE;
-}
 
 const NAME = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
 const MAX_FIELDS = 16;
@@ -54,21 +48,43 @@ export function checkAction(v: unknown): StepUpAction {
   return o as StepUpAction;
 }
 
-export function stepUpStatement(action: StepUpAction, nonce: string, session: string): StepUpStatement {
-  return { action, nonce, session, type: STATEMENT_TYPE };
-}
-
-/** The WebAuthn challenge bytes: SHA-256 of the statement's canonical JSON. */
-export function statementHash(s: StepUpStatement): Uint8Array {
-  return sha256(canonicalJsonBytes(s));
+/** The WebAuthn challenge bytes: SHA-256 of the action's canonical JSON. */
+export function actionChallengeBytes(a: StepUpAction): Uint8Array {
+  return sha256(canonicalJsonBytes(a));
 }
 
 /** The challenge as it appears in the options and in clientDataJSON (base64url, no padding). */
-export function statementChallenge(s: StepUpStatement): string {
-  return base64urlnopad.encode(statementHash(s));
+export function actionChallenge(a: StepUpAction): string {
+  return base64urlnopad.encode(actionChallengeBytes(a));
 }
 
-/** SHA-256 (base64url) of the action alone: names the action in the ledger without repeating it. */
-export function actionHash(a: StepUpAction): string {
-  return base64urlnopad.encode(sha256(canonicalJsonBytes(a)));
+const N = p256.Point.Fn.ORDER;
+
+/**
+ * What makes an accepted assertion unique: the credential and its signature, with an ECDSA
+ * signature's s normalised to the low half (an (r, s) signature is equally valid as (r, n−s), so a
+ * captured assertion could otherwise come back with a "new" signature). EdDSA signatures are not
+ * malleable; other formats are taken as bytes.
+ */
+export function replayKey(credentialId: string, signatureB64url: string): string {
+  let sig = base64urlnopad.decode(signatureB64url.replace(/=+$/, ''));
+  if (sig[0] === 0x30) {
+    try {
+      const s = p256.Signature.fromBytes(sig, 'der');
+      const low = s.s > N / 2n ? N - s.s : s.s;
+      sig = concatBytes(utf8('p256:'), bigint32(s.r), bigint32(low));
+    } catch {
+      // not a P-256 DER signature: keep the bytes
+    }
+  }
+  return base64urlnopad.encode(sha256(concatBytes(utf8(`${credentialId}\u0000`), sig)));
+}
+
+function bigint32(x: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 31; i >= 0; i--) {
+    out[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return out;
 }

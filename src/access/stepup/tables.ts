@@ -9,7 +9,6 @@ export interface StepUpTable {
   session_id: string;
   action_name: string;
   action: string;
-  nonce: string;
   challenge: string;
   created_at: string;
   expires_at: string;
@@ -17,6 +16,7 @@ export interface StepUpTable {
   outcome: string | null;
   credential_id: string | null;
   assertion: string | null;
+  assertion_key: string | null;
 }
 
 export interface StepUpDatabase extends AccessDatabase {

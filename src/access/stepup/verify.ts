@@ -2,12 +2,12 @@
  * Checking a step-up against the action actually being executed, then using it once.
  *
  * The protected route recomputes the action from the request it is executing (never from what the
- * client says it approved) and calls verifyStepUp; the statement hash is recomputed from that
- * action, the step-up's stored nonce and the caller's session, so an assertion made for another
- * action, another digest or another session does not verify. consumeStepUp marks it used inside
- * the domain change's own transaction (a use is a ledger entry there, fail closed). Every refusal
- * spends the step-up, is a ledger entry (`access.stepup.refused` with its code) and counts toward
- * lock-out.
+ * client says it approved) and calls verifyStepUp; the challenge is recomputed from that action, so
+ * an assertion made for another action or another digest does not verify; the step-up must have
+ * been issued to the caller's session. consumeStepUp marks it used inside the domain change's own
+ * transaction (a use is a ledger entry there, fail closed) and records the assertion's replay key
+ * (unique in the store), so the same assertion is never accepted twice. Every refusal spends the
+ * step-up, is a ledger entry (`access.stepup.refused` with its code) and counts toward lock-out.
  */
 import { type AuthenticationResponseJSON, verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { canonicalJson } from '../../core/index.ts';
@@ -16,7 +16,7 @@ import type { AccessContext } from '../people/index.ts';
 import { assertNotLocked, clearAuthFailures, recordAuthFailure } from '../people/lockout.ts';
 import { StepUpError } from './errors.ts';
 import type { StepUpSession } from './issue.ts';
-import { actionHash, type StepUpAction, statementChallenge, stepUpStatement } from './statement.ts';
+import { actionChallenge, replayKey, type StepUpAction } from './statement.ts';
 import { stepUpDb } from './tables.ts';
 
 export interface StepUpProof {
@@ -27,7 +27,8 @@ export interface StepUpProof {
 /** The assertion as received, kept with what it approved so anyone can re-verify it later. */
 export interface StepUpEvidence {
   stepUp: string;
-  statement: { action: StepUpAction; nonce: string; session: string; type: string };
+  /** The action signed: the challenge is SHA-256 of its canonical JSON. */
+  action: StepUpAction;
   credentialId: string;
   authenticatorData: string;
   clientDataJSON: string;
@@ -41,6 +42,7 @@ export interface VerifiedStepUp {
   actionHash: string;
   credentialId: string;
   newCounter: number;
+  replayKey: string;
   evidence: StepUpEvidence;
 }
 
@@ -77,8 +79,7 @@ export async function verifyStepUp(
     if (row.used_at !== null) throw new StepUpError('STEPUP_USED', 'this step-up was already used');
     if (row.expires_at <= ctx.clock.now().toISOString())
       throw new StepUpError('STEPUP_EXPIRED', 'this step-up has expired; confirm again');
-    const statement = stepUpStatement(action, row.nonce, session.id);
-    if (statementChallenge(statement) !== row.challenge)
+    if (actionChallenge(action) !== row.challenge)
       throw new StepUpError(
         'STEPUP_ACTION_MISMATCH',
         `this step-up was issued for another action than ${action.action} with these details`,
@@ -95,6 +96,15 @@ export async function verifyStepUp(
       throw new StepUpError('STEPUP_WRONG_PERSON', 'this passkey belongs to someone else');
     if (key.revoked_at !== null)
       throw new StepUpError('STEPUP_CREDENTIAL_REVOKED', 'this passkey was revoked');
+    // Before the signature: a replay is named as such even when the counter would also catch it.
+    const key_ = replayKey(key.id, proof.response.response.signature);
+    const seen = await db
+      .selectFrom('access_stepups')
+      .select('id')
+      .where('assertion_key', '=', key_)
+      .executeTakeFirst();
+    if (seen)
+      throw new StepUpError('STEPUP_ASSERTION_REPLAYED', 'this passkey assertion was already used once');
     const rp = ctx.relyingParty();
     let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
     try {
@@ -123,12 +133,13 @@ export async function verifyStepUp(
       id: row.id,
       personId: session.personId,
       action,
-      actionHash: actionHash(action),
+      actionHash: row.challenge,
       credentialId: key.id,
       newCounter: verified.authenticationInfo.newCounter,
+      replayKey: key_,
       evidence: {
         stepUp: row.id,
-        statement,
+        action,
         credentialId: key.id,
         authenticatorData: r.authenticatorData,
         clientDataJSON: r.clientDataJSON,
@@ -163,7 +174,7 @@ async function refuseStepUp(
       payload: {
         code: e.code,
         action: info.action.action,
-        actionHash: actionHash(info.action),
+        actionHash: actionChallenge(info.action),
         session: info.session.id,
         ...(info.rowId ? { stepUp: info.rowId } : {}),
         ...(info.credentialId ? { credentialId: info.credentialId } : {}),
@@ -191,6 +202,13 @@ async function refuseStepUp(
 export async function consumeStepUp(ctx: AccessContext, tx: AuditedTx, v: VerifiedStepUp): Promise<void> {
   const now = ctx.clock.now().toISOString();
   const db = stepUpDb(tx.db);
+  // The unique assertion_key makes a concurrent second use of the same assertion fail here.
+  const dup = await db
+    .selectFrom('access_stepups')
+    .select('id')
+    .where('assertion_key', '=', v.replayKey)
+    .executeTakeFirst();
+  if (dup) throw new StepUpError('STEPUP_ASSERTION_REPLAYED', 'this passkey assertion was already used once');
   const r = await db
     .updateTable('access_stepups')
     .set({
@@ -198,6 +216,7 @@ export async function consumeStepUp(ctx: AccessContext, tx: AuditedTx, v: Verifi
       outcome: 'used',
       credential_id: v.credentialId,
       assertion: canonicalJson(v.evidence),
+      assertion_key: v.replayKey,
     })
     .where('id', '=', v.id)
     .where('used_at', 'is', null)

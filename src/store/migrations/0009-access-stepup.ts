@@ -20,10 +20,8 @@ export function accessStepUpMigration(_dialect: Dialect) {
         .addColumn('action_name', 'text', (c) => c.notNull())
         /** RFC 8785 canonical JSON of the action the challenge was issued for. */
         .addColumn('action', 'text', (c) => c.notNull())
-        /** base64url random nonce hashed into the challenge (a challenge is never reissued). */
-        .addColumn('nonce', 'text', (c) => c.notNull())
-        /** base64url SHA-256 of the canonical step-up statement: the WebAuthn challenge. */
-        .addColumn('challenge', 'text', (c) => c.notNull().unique())
+        /** base64url SHA-256 of the action's canonical JSON: the WebAuthn challenge. */
+        .addColumn('challenge', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('expires_at', 'text', (c) => c.notNull())
         .addColumn('used_at', 'text')
@@ -32,6 +30,8 @@ export function accessStepUpMigration(_dialect: Dialect) {
         .addColumn('credential_id', 'text')
         /** JSON: the assertion as received (authenticatorData, clientDataJSON, signature), to re-verify later. */
         .addColumn('assertion', 'text')
+        /** The accepted assertion's replay key (credential + normalised signature): never accepted twice. */
+        .addColumn('assertion_key', 'text', (c) => c.unique())
         .execute();
       await db.schema
         .createIndex('access_stepups_person')
