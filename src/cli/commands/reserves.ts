@@ -21,6 +21,7 @@ import { formatOf } from '../../reserves/tree/build.ts';
 import { configFrom, type GlobalOptions, openLocal } from '../context.ts';
 import { EXIT_INVALID, parseIntArg, printJson, UsageError } from '../output.ts';
 import { progressBar } from '../progress.ts';
+import { reservesAttestCommands } from './reserves-attest.ts';
 
 function assetsArg(s: string): string[] {
   return s
@@ -280,5 +281,6 @@ export function reservesCommand(program: Command, globals: () => GlobalOptions):
       if (!r.ok) process.exitCode = EXIT_INVALID;
     });
 
+  reservesAttestCommands(reserves, globals);
   return reserves;
 }
