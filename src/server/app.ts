@@ -19,7 +19,9 @@ import {
   signedRequestAuthenticator,
   withFailureLimit,
 } from '../access/services/index.ts';
+import { startFollowing } from '../alliance/incidents/index.ts';
 import { withMemberBasicAuth } from '../alliance/members/index.ts';
+import { followSpecs } from '../alliance/taxii/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
 import type { Config } from '../core/node.ts';
 import { Ledger, loadLogSigner, loadWitnessSigner, WitnessService } from '../ledger/index.ts';
@@ -93,6 +95,8 @@ export async function createRampart(config: Config, opts: CreateOptions = {}): P
       ),
     });
     ledger.start();
+    // alliance.follow[]: other members' TAXII collections, polled into screening and incidents.
+    const following = startFollowing(ledger, followSpecs(config.alliance.follow));
     const app: RampartApp = {
       config,
       store,
@@ -102,6 +106,7 @@ export async function createRampart(config: Config, opts: CreateOptions = {}): P
       access,
       baseUrl,
       async close() {
+        await following.stop();
         await http!.close();
         await ledger.stop();
         await store.close();
