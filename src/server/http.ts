@@ -11,6 +11,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { authzRoutes } from '../access/authz/index.ts';
 import { type AccessContext, csrfPreHandler, peopleRoutes } from '../access/people/index.ts';
 import { stepUpRoutes } from '../access/stepup/index.ts';
 import { allianceTaxiiHttp } from '../alliance/taxii/http-plugin.ts';
@@ -102,6 +103,7 @@ export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
   await app.register(ledgerRoutes, { ledger: o.ledger });
   if (o.access) await app.register(peopleRoutes, { ctx: o.access });
   if (o.access) await app.register(stepUpRoutes, { ctx: o.access });
+  await app.register(authzRoutes, { ledger: o.ledger });
   await app.register(custodyRoutes, { ledger: o.ledger });
   await app.register(reservesRoutes, { ledger: o.ledger, dataDir: o.config.dataDir });
   await app.register(allianceTaxiiHttp, { ledger: o.ledger });

@@ -25,6 +25,11 @@ export interface Principal {
   id: string;
   kind: 'user' | 'service';
   permissions: ReadonlySet<string>;
+  /**
+   * Called once the permission is held: conditions on it (time of day, network, step-up; see
+   * src/access/authz) may still refuse, by throwing a 403 RampartError.
+   */
+  authorize?: (permission: string, req: FastifyRequest) => Promise<void>;
 }
 
 /** Resolves the caller; the access module plugs passkey sessions and signed service requests in here. */
@@ -46,12 +51,13 @@ export interface RouteEntry {
 /** Authenticates a signed service request once its body is read; throws a 401 RampartError if it does not verify. */
 export type SignedRequestAuthenticator = (req: FastifyRequest) => Promise<Principal>;
 
-function check(principal: Principal, permission: string): void {
+async function check(principal: Principal, permission: string, req: FastifyRequest): Promise<void> {
   if (!principal.permissions.has(permission))
     throw new RampartError('PERMISSION_DENIED', `permission ${permission} is required`, {
       status: 403,
       details: { permission },
     });
+  if (principal.authorize) await principal.authorize(permission, req);
 }
 
 export function enforcePermissions(
@@ -76,7 +82,7 @@ export function enforcePermissions(
     if (permission === 'public' || permission === undefined) return;
     const principal = await resolve(req);
     if (principal) {
-      check(principal, permission);
+      await check(principal, permission, req);
       req.principal = principal;
       return;
     }
@@ -91,7 +97,7 @@ export function enforcePermissions(
   app.addHook('preValidation', async (req) => {
     if (!req.signedAuthPending || !signed) return;
     const principal = await signed(req);
-    check(principal, req.routeOptions.config!.permission!);
+    await check(principal, req.routeOptions.config!.permission!, req);
     req.principal = principal;
     req.signedAuthPending = false;
   });

@@ -529,6 +529,12 @@ describe(
         code('SIGNING_REQUEST_INVALID'),
       );
       assert.ok(hexToBytes(digest).length === 32);
+      // a Taproot key-path spend is never signed with another suite's key
+      const a = await authorizeSigning(request(), ctx({ groupKey }));
+      await assert.rejects(
+        authorizeSigning(request(), ctx({ groupKey, signing: { message: a.message, suite: 'secp256k1' } })),
+        code('SIGNING_KEY_MISMATCH'),
+      );
     });
   },
 );

@@ -9,7 +9,8 @@ import type {
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { InvalidInputError } from '../../core/index.ts';
-import { isRole } from '../roles.ts';
+import { insertGrant } from '../grants/grants.ts';
+import { isPrivileged, isRole, ROLES } from '../roles.ts';
 import { loadChallenge, saveChallenge, spendChallenge } from './challenges.ts';
 import { type AccessContext, db, laterIso } from './context.ts';
 import { AccessError } from './errors.ts';
@@ -214,6 +215,7 @@ export async function finishEnrollment(
     const label = (input.label ?? '').trim().slice(0, 100) || 'first passkey';
     const now = ctx.clock.now();
     const iso = now.toISOString();
+    let activeRoles: string[] = [];
     const { result } = await ctx.ledger.transact(async (tx) => {
       await spendChallenge(tx.db, challenge.id, iso);
       const trx = accessDb(tx.db);
@@ -240,11 +242,29 @@ export async function finishEnrollment(
           created_at: iso,
         })
         .execute();
-      for (const role of roles)
-        await trx
-          .insertInto('person_roles')
-          .values({ person_id: personId, role, granted_at: iso, granted_by: `enrollment:${enrollment.id}` })
-          .execute();
+      // The link's roles become grants. The first administrator's is active at once (there is no
+      // second administrator yet); from an invitation, a privileged role (approver, …) waits for an
+      // administrator other than the one who invited to approve it (four eyes).
+      const first = enrollment.purpose === FIRST_ADMIN;
+      const active: string[] = [];
+      const grants: Array<{ grant: string; role: string; status: string }> = [];
+      for (const role of roles) {
+        const privileged = isRole(role) && isPrivileged(ROLES[role]);
+        const pending = privileged && !first;
+        const grant = await insertGrant(tx.db, {
+          principal: `user:${personId}`,
+          role,
+          status: pending ? 'pending' : 'active',
+          privileged,
+          requestedBy: first ? `enrollment:${enrollment.id}` : enrollment.created_by,
+          approvedBy: pending ? null : first ? 'bootstrap:first-administrator' : enrollment.created_by,
+          now: iso,
+          reason: `enrollment ${enrollment.id}`,
+        });
+        if (!pending) active.push(role);
+        grants.push({ grant, role, status: pending ? 'pending' : 'active' });
+      }
+      activeRoles = active;
       await insertPasskey(tx.db, personId, pk, label, iso);
       const session = await createSession(tx.db, { personId, passkeyId: pk.id, now });
       const user = `user:${personId}`;
@@ -252,7 +272,7 @@ export async function finishEnrollment(
         actor: user,
         action: 'access.person.enrolled',
         subject: user,
-        payload: { name, roles, enrollment: enrollment.id, purpose: enrollment.purpose },
+        payload: { name, roles, enrollment: enrollment.id, purpose: enrollment.purpose, grants },
       });
       tx.audit({
         actor: user,
@@ -273,7 +293,7 @@ export async function finishEnrollment(
       });
       return session;
     });
-    return { person: { id: personId, name, roles }, passkeyId: pk.id, session: result };
+    return { person: { id: personId, name, roles: activeRoles }, passkeyId: pk.id, session: result };
   } catch (e) {
     if (e instanceof AccessError) return auditRefusal(ctx, refusal, e);
     throw e;

@@ -6,7 +6,8 @@
  * token. Requests without a session (signed service requests) are not concerned.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { permissionsFor } from '../roles.ts';
+import { type AuthorizedPrincipal, grantedPrincipal } from '../authz/principals.ts';
+import { admitBreakGlass, breakGlassSecret } from '../break-glass/break-glass.ts';
 import type { AccessContext } from './context.ts';
 import { readSessionCookie } from './cookies.ts';
 import { AccessError } from './errors.ts';
@@ -22,11 +23,7 @@ declare module 'fastify' {
   }
 }
 
-export interface UserPrincipal {
-  id: string;
-  kind: 'user';
-  permissions: ReadonlySet<string>;
-}
+export type UserPrincipal = AuthorizedPrincipal;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -43,6 +40,23 @@ export async function sessionOf(
 
 export function sessionPrincipals(ctx: AccessContext) {
   return async (req: FastifyRequest): Promise<UserPrincipal | undefined> => {
+    // Break-glass (src/access/break-glass): every use is recorded and raises an alert.
+    const glass = breakGlassSecret(req.headers.authorization);
+    if (glass !== undefined) {
+      const bg = await admitBreakGlass(ctx.ledger, glass, { method: req.method, url: req.url, ip: req.ip });
+      req.log.error(
+        {
+          code: 'BREAK_GLASS_USED',
+          principal: bg.principal,
+          use: bg.uses,
+          url: req.url,
+          ip: req.ip,
+          expiresAt: bg.expiresAt,
+        },
+        'ALERT: break-glass account used',
+      );
+      return grantedPrincipal(ctx.ledger, { id: bg.principal, kind: 'user' });
+    }
     let session: ResolvedSession | undefined;
     try {
       session = await sessionOf(ctx, req);
@@ -53,7 +67,8 @@ export function sessionPrincipals(ctx: AccessContext) {
     if (!session) return undefined;
     req.accessSession = session;
     req.accessContext = ctx;
-    return { id: `user:${session.personId}`, kind: 'user', permissions: permissionsFor(session.roles) };
+    // Permissions come from the person's grants in force now, not from the session.
+    return grantedPrincipal(ctx.ledger, { id: `user:${session.personId}`, kind: 'user' });
   };
 }
 

@@ -1,5 +1,6 @@
-/** People and their role assignments (read side). */
-import { type AccessContext, db } from './context.ts';
+/** People and their roles (read side): a person's roles are their grants in force (src/access/grants). */
+import { activeRolesOf, effectiveGrants } from '../grants/grants.ts';
+import { type AccessContext, db, nowIso } from './context.ts';
 
 export interface PersonView {
   id: string;
@@ -19,26 +20,18 @@ export async function countPeople(ctx: AccessContext): Promise<number> {
 
 export async function listPeople(ctx: AccessContext): Promise<PersonView[]> {
   const people = await db(ctx).selectFrom('people').selectAll().orderBy('created_at').orderBy('id').execute();
-  const roles = await db(ctx)
-    .selectFrom('person_roles')
-    .select(['person_id', 'role'])
-    .orderBy('role')
-    .execute();
-  return people.map((p) => ({
-    id: p.id,
-    name: p.name,
-    status: p.status,
-    roles: roles.filter((r) => r.person_id === p.id).map((r) => r.role),
-    createdAt: p.created_at,
-  }));
+  const now = nowIso(ctx);
+  return Promise.all(
+    people.map(async (p) => ({
+      id: p.id,
+      name: p.name,
+      status: p.status,
+      roles: (await effectiveGrants(ctx.ledger, `user:${p.id}`, now)).map((g) => g.role),
+      createdAt: p.created_at,
+    })),
+  );
 }
 
 export async function rolesOf(ctx: AccessContext, personId: string): Promise<string[]> {
-  const rows = await db(ctx)
-    .selectFrom('person_roles')
-    .select('role')
-    .where('person_id', '=', personId)
-    .orderBy('role')
-    .execute();
-  return rows.map((r) => r.role);
+  return activeRolesOf(ctx.ledger, `user:${personId}`);
 }

@@ -6,7 +6,8 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { permissionsFor, SELF } from '../roles.ts';
+import { authorizerFor } from '../authz/authorizer.ts';
+import { SELF } from '../roles.ts';
 import { finishSignIn, startSignIn } from './authentication.ts';
 import type { AccessContext } from './context.ts';
 import { clearedCookie, sessionCookie } from './cookies.ts';
@@ -122,7 +123,7 @@ export const peopleRoutes: FastifyPluginAsync<{ ctx: AccessContext }> = async (a
         return {
           signedIn: true as const,
           person: { id: s.personId, name: s.name, roles: s.roles },
-          permissions: [...permissionsFor(s.roles)].sort(),
+          permissions: [...(await authorizerFor(ctx.ledger).access(`user:${s.personId}`)).permissions].sort(),
           csrfToken: s.csrfToken,
           expiresAt: s.expiresAt,
           idleExpiresAt: s.idleExpiresAt,

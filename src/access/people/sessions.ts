@@ -5,6 +5,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/index.ts';
+import { activeRolesOf } from '../grants/grants.ts';
 import { type AccessContext, db, nowIso } from './context.ts';
 import { AccessError } from './errors.ts';
 import { csrfTokenFor, hashSecret, newId, newSecret } from './secrets.ts';
@@ -91,17 +92,12 @@ export async function resolveSession(ctx: AccessContext, secret: string): Promis
       .where('id', '=', row.id)
       .execute();
   }
-  const roles = await db(ctx)
-    .selectFrom('person_roles')
-    .select('role')
-    .where('person_id', '=', row.person_id)
-    .orderBy('role')
-    .execute();
+  const roles = await activeRolesOf(ctx.ledger, `user:${row.person_id}`);
   return {
     id: row.id,
     personId: row.person_id,
     name: row.name,
-    roles: roles.map((r) => r.role),
+    roles,
     passkeyId: row.passkey_id,
     csrfToken: csrfTokenFor(secret),
     expiresAt: row.expires_at,

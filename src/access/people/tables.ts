@@ -13,13 +13,6 @@ export interface PersonTable {
   created_at: string;
 }
 
-export interface PersonRoleTable {
-  person_id: string;
-  role: string;
-  granted_at: string;
-  granted_by: string;
-}
-
 export interface PasskeyTable {
   id: string;
   person_id: string;
@@ -74,7 +67,6 @@ export interface SessionTable {
 
 export interface AccessDatabase extends Database {
   people: PersonTable;
-  person_roles: PersonRoleTable;
   passkeys: PasskeyTable;
   access_enrollments: EnrollmentTable;
   access_challenges: ChallengeTable;

@@ -1,11 +1,15 @@
 /**
  * Authenticating a service from its RFC 9421 signed request: the key is looked up by `keyid`
  * (revoked keys are unknown), the signature, replay window, nonce and Content-Digest are checked
- * by http-signatures/verify, and the principal gets exactly the service key's permissions.
+ * by http-signatures/verify. The principal gets the permissions registered with its key plus those
+ * of the roles granted to `service:<id>` and in force now (src/access/grants), and the conditions
+ * (src/access/authz) apply to it like to anyone.
  */
+import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../../core/index.ts';
 import { base64ToBytes } from '../../core/index.ts';
 import type { Ledger } from '../../ledger/index.ts';
+import { grantedPrincipal } from '../authz/principals.ts';
 import { type NonceStore, verifyRequest } from '../http-signatures/index.ts';
 import { findServiceKey } from './service-keys.ts';
 
@@ -22,6 +26,8 @@ export interface ServicePrincipal {
   kind: 'service';
   permissions: ReadonlySet<string>;
   keyId: string;
+  roles?: string[];
+  authorize?: (permission: string, req: FastifyRequest) => Promise<void>;
 }
 
 export function hasSignature(headers: Record<string, unknown>): boolean {
@@ -44,11 +50,11 @@ export function signedRequestAuthenticator(ledger: Ledger, nonceStore: NonceStor
         },
       },
     );
-    return {
+    const granted = await grantedPrincipal(ledger, {
       id: `service:${verified.serviceId}`,
       kind: 'service',
-      permissions: new Set(permissions),
-      keyId: verified.keyId,
-    };
+      alsoPermissions: permissions,
+    });
+    return { ...granted, kind: 'service', keyId: verified.keyId };
   };
 }

@@ -8,6 +8,7 @@ import { custodyRequestsMigration } from './0005-custody-requests.ts';
 import { servicesMigration } from './0006-services.ts';
 import { custodyPolicyMigration } from './0007-custody-policy.ts';
 import { signingMigration } from './0014-signing.ts';
+import { accessGrantsMigration } from './0008-access-grants.ts';
 import { allianceTaxiiMigration } from './0011-alliance-taxii.ts';
 import { accessStepUpMigration } from './0009-access-stepup.ts';
 import { allianceScreeningMigration } from './0010-alliance-screening.ts';
@@ -28,6 +29,7 @@ export function allMigrations(dialect: Dialect): Record<string, Migration> {
     '0006-services': servicesMigration(dialect),
     '0007-custody-policy': custodyPolicyMigration(dialect),
     '0014-signing': signingMigration(dialect),
+    '0008-access-grants': accessGrantsMigration(dialect),
     '0011-alliance-taxii': allianceTaxiiMigration(dialect),
     '0009-access-stepup': accessStepUpMigration(dialect),
     '0010-alliance-screening': allianceScreeningMigration(dialect),
