@@ -66,22 +66,42 @@ export function buildChunk(
   salts.set(random(m * SALT_BYTES));
   const fingerprints = new Uint8Array(m * 12);
   const leaves = new Uint8Array(m * R);
-  const commitIn = new Uint8Array(1 + SALT_BYTES + 128);
-  commitIn[0] = TAG_COMMITMENT;
+  // Exact-length scratch inputs, one per id length, so no view is made per row (hashing is
+  // dominated by per-call overhead: see bench/reserves.ts).
+  const idIn: Uint8Array[] = [];
+  const commitIn: Uint8Array[] = [];
   const leafIn = new Uint8Array(1 + HASH_BYTES + B);
   leafIn[0] = TAG_LEAF;
+  const ids = parsed.ids;
+  const balances = parsed.balances;
   for (let r = 0; r < m; r++) {
-    const id = parsed.ids.subarray(parsed.idStart[r]!, parsed.idStart[r + 1]!);
-    fingerprints.set(hash(id).subarray(0, FINGERPRINT_BYTES), r * FINGERPRINT_BYTES);
+    const from = parsed.idStart[r]!;
+    const len = parsed.idStart[r + 1]! - from;
+    let idb = idIn[len];
+    let cin = commitIn[len];
+    if (!idb || !cin) {
+      idb = idIn[len] = new Uint8Array(len);
+      cin = commitIn[len] = new Uint8Array(1 + SALT_BYTES + len);
+      cin[0] = TAG_COMMITMENT;
+    }
+    for (let i = 0; i < len; i++) {
+      const c = ids[from + i]!;
+      idb[i] = c;
+      cin[1 + SALT_BYTES + i] = c;
+    }
+    fingerprints.set(hash(idb).subarray(0, FINGERPRINT_BYTES), r * FINGERPRINT_BYTES);
     const p = perm[r]!;
-    const salt = salts.subarray(p * SALT_BYTES, (p + 1) * SALT_BYTES);
-    commitIn.set(salt, 1);
-    commitIn.set(id, 1 + SALT_BYTES);
-    leafIn.set(hash(commitIn.subarray(0, 1 + SALT_BYTES + id.length)), 1);
-    const bal = parsed.balances.subarray(r * B, (r + 1) * B);
-    leafIn.set(bal, 1 + HASH_BYTES);
-    leaves.set(hash(leafIn), p * R);
-    leaves.set(bal, p * R + HASH_BYTES);
+    const so = p * SALT_BYTES;
+    for (let i = 0; i < SALT_BYTES; i++) cin[1 + i] = salts[so + i]!;
+    leafIn.set(hash(cin), 1);
+    const bo = r * B;
+    const lo = p * R;
+    for (let i = 0; i < B; i++) {
+      const v = balances[bo + i]!;
+      leafIn[1 + HASH_BYTES + i] = v;
+      leaves[lo + HASH_BYTES + i] = v;
+    }
+    leaves.set(hash(leafIn), lo);
   }
   // Salts were drawn per position above (salt of position p), so `salts` is already by position.
   const levels = buildLevels(leaves, m, assets, CHUNK_HEIGHT, hash, () =>

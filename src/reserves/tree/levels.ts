@@ -52,7 +52,8 @@ export function buildLevels(
     const half = n / 2;
     const next = new Uint8Array(half * R);
     for (let i = 0; i < half; i++) {
-      scratch.set(cur.subarray(2 * i * R, (2 * i + 2) * R), 1);
+      const o = 2 * i * R;
+      for (let j = 0; j < 2 * R; j++) scratch[1 + j] = cur[o + j]!;
       if (
         !addSums(
           cur,
