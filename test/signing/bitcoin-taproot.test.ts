@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import type { FrostPublic, FrostSecret } from '@noble/curves/abstract/frost.js';
 import { schnorr, schnorr_FROST, secp256k1 } from '@noble/curves/secp256k1.js';
 import { p2tr, Transaction } from '@scure/btc-signer';
-import { bytesToHex, hexToBytes } from '../../src/core/index.ts';
+import { bytesToHex, concatBytes, hexToBytes, sha256 } from '../../src/core/index.ts';
 import {
   buildKeyPathSpend,
   describeSpend,
@@ -68,6 +68,51 @@ function dkg(min: number, max: number) {
     .map((p) => secp256k1.Point.fromBytes(p.public.commitment[0]!))
     .reduce((a, b) => a.add(b));
   return { keys, untweaked: untweaked.toBytes(true) };
+}
+
+/**
+ * BIP341 SigMsg for a key-path spend with SIGHASH_DEFAULT, written out from the BIP (§"Common
+ * signature message" + ext_flag 0, no annex) as a second, independent computation of what
+ * @scure/btc-signer's preimageWitnessV1 gives.
+ */
+function bip341KeyPathSighash(
+  tx: Transaction,
+  index: number,
+  prev: Array<{ script: Uint8Array; amount: bigint }>,
+) {
+  const le = (n: bigint | number, bytes: number) => {
+    const out = new Uint8Array(bytes);
+    let v = BigInt(n);
+    for (let i = 0; i < bytes; i++) {
+      out[i] = Number(v & 0xffn);
+      v >>= 8n;
+    }
+    return out;
+  };
+  const varBytes = (b: Uint8Array) => concatBytes(Uint8Array.of(b.length), b); // scripts here are < 253 bytes
+  const cat = (parts: Uint8Array[]) => concatBytes(...parts);
+  const ins = Array.from({ length: tx.inputsLength }, (_, i) => tx.getInput(i));
+  const outs = Array.from({ length: tx.outputsLength }, (_, i) => tx.getOutput(i));
+  const shaPrevouts = sha256(
+    cat(ins.map((i) => concatBytes(Uint8Array.from(i.txid!).reverse(), le(i.index!, 4)))),
+  );
+  const shaAmounts = sha256(cat(prev.map((p) => le(p.amount, 8))));
+  const shaScripts = sha256(cat(prev.map((p) => varBytes(p.script))));
+  const shaSequences = sha256(cat(ins.map((i) => le(i.sequence!, 4))));
+  const shaOutputs = sha256(cat(outs.map((o) => concatBytes(le(o.amount!, 8), varBytes(o.script!)))));
+  const sigMsg = cat([
+    Uint8Array.of(0x00), // hash_type SIGHASH_DEFAULT
+    le(tx.version, 4),
+    le(tx.lockTime, 4),
+    shaPrevouts,
+    shaAmounts,
+    shaScripts,
+    shaSequences,
+    shaOutputs,
+    Uint8Array.of(0x00), // spend_type: key path, no annex
+    le(index, 4),
+  ]);
+  return schnorr.utils.taggedHash('TapSighash', Uint8Array.of(0x00), sigMsg); // epoch 0
 }
 
 describe('Taproot key-path spends signed with FROST (secp256k1-tr)', storeIndependent, () => {
@@ -173,6 +218,9 @@ describe('Taproot key-path spends signed with FROST (secp256k1-tr)', storeIndepe
     const m0 = keyPathSighash(tx, 0);
     const m1 = keyPathSighash(tx, 1);
     assert.notEqual(bytesToHex(m0), bytesToHex(m1));
+    // the library's sighash is the BIP341 SigMsg written out by hand
+    assert.equal(bytesToHex(m0), bytesToHex(bip341KeyPathSighash(tx, 0, prevouts(tx))));
+    assert.equal(bytesToHex(m1), bytesToHex(bip341KeyPathSighash(tx, 1, prevouts(tx))));
     finalizeKeyPath(tx, 0, frostSign(t.public, t.secrets.slice(0, 2), m0));
     // input 0's signature does not fit input 1
     const wrong = frostSign(t.public, t.secrets.slice(1, 3), m0);
