@@ -1,6 +1,8 @@
 /** Opening what a command works on: the local store (config, --data-dir, --database-url). */
 import { join } from 'node:path';
+import { custodyScreening } from '../alliance/screening/index.ts';
 import { type Config, loadConfig } from '../core/node.ts';
+import { useScreening } from '../custody/registry/index.ts';
 import { Ledger, loadLogSigner } from '../ledger/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 
@@ -37,6 +39,8 @@ export async function openLocal(g: GlobalOptions): Promise<LocalContext> {
     witnesses: config.ledger.witnesses,
     witnessQuorum: config.ledger.witnessQuorum,
   });
+  // The custody guard screens against the alliance set (opened on first use).
+  useScreening(ledger, custodyScreening(ledger));
   return {
     config,
     store,

@@ -10,7 +10,8 @@ import type { Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { bytesToBase64 } from '../../src/core/index.ts';
 import { parseWalletConfig, SafeSimulator } from '../../src/custody/index.ts';
-import { policyHook, registerWallet } from '../../src/custody/registry/index.ts';
+import { custodyScreening } from '../../src/alliance/screening/index.ts';
+import { policyHook, registerWallet, useScreening } from '../../src/custody/registry/index.ts';
 import {
   addApproverKey,
   approveRequest,
@@ -67,6 +68,8 @@ describe('custody requests and approvals', () => {
     store = await db.open();
     keys = testLedger(store);
     ledger = keys.ledger;
+    // As the server and the CLI compose it: the alliance screening set behind SCREENED_ADDRESS.
+    useScreening(ledger, custodyScreening(ledger));
     await registerWallet(ledger, walletInput, 'user:alice');
     for (const [p, sk] of Object.entries(approvers))
       await addApproverKey(ledger, {

@@ -1,4 +1,5 @@
 export * from './address.ts';
 export * from './screen.ts';
+export * from './service.ts';
 export * from './set.ts';
 export * from './table.ts';

@@ -325,6 +325,18 @@ export class ScreeningSet {
     return { source, removed, ledgerIndex: appended[0]?.index ?? -1 };
   }
 
+  /** Every listed address, canonical, distinct (from the store; for small sets and tests). */
+  async addresses(): Promise<string[]> {
+    const rows = await this.ledger.store.db
+      .selectFrom('alliance_screening_entries')
+      .select('address')
+      .distinct()
+      .where('removed_at', 'is', null)
+      .orderBy('address')
+      .execute();
+    return rows.map((r) => r.address);
+  }
+
   /** Sources with their live entry counts (from the store). */
   async sources(): Promise<{ source: string; entries: number; lastUpdated: string }[]> {
     const rows = await this.ledger.store.db

@@ -26,6 +26,7 @@ export async function analyzeSafeTxList(
     simulator?: SafeSimulator;
     claims?: AnalyzeInput['claims'];
     extraState?: SimulateInput['extraState'];
+    screening?: AnalyzeInput['screening'];
   } = {},
 ): Promise<ListEntry[]> {
   const out: ListEntry[] = [];
@@ -34,7 +35,12 @@ export async function analyzeSafeTxList(
       out.push({ index: item.index, error: errorJson(item.error) });
       continue;
     }
-    const base = { wallet, record: item.record, ...(opts.claims ? { claims: opts.claims } : {}) };
+    const base = {
+      wallet,
+      record: item.record,
+      ...(opts.claims ? { claims: opts.claims } : {}),
+      ...(opts.screening ? { screening: opts.screening } : {}),
+    };
     try {
       if (opts.simulator) {
         const r = await analyzeWithSimulation(opts.simulator, {

@@ -84,6 +84,13 @@ export interface AnalyzeInput {
   claims?: HashClaims;
   /** owners known to have approved the hash on chain (for v = 1 signatures) */
   approvedBy?: Address[];
+  /** The screening set (injected; the alliance set in production), besides `wallet.screened`. */
+  screening?: { has(address: string): boolean };
+}
+
+/** The wallet's own list, or the injected set. */
+function orSet(own: ReadonlySet<string>, other: AnalyzeInput['screening']): { has(a: string): boolean } {
+  return other ? { has: (a) => own.has(a) || other.has(a) } : own;
 }
 
 export function safeTxToJson(tx: SafeTx): SafeTxJson {
@@ -145,7 +152,13 @@ export function analyzeSafeTx(input: AnalyzeInput): Analysis {
       signatures,
     }),
     ...checkSimulation(simulation, hashes.safeTxHash),
-    ...checkScreening({ screened: lower(wallet.screened ?? []), record, decoded, signatures, simulation }),
+    ...checkScreening({
+      screened: orSet(lower(wallet.screened ?? []), input.screening),
+      record,
+      decoded,
+      signatures,
+      simulation,
+    }),
   ]);
 
   const body: Omit<Analysis, 'digest'> = {

@@ -15,7 +15,8 @@ function addressesIn(v: JsonValue, out: string[]): void {
 }
 
 export function checkScreening(input: {
-  screened: ReadonlySet<string>;
+  /** Membership by lower-case address (a Set, or the injected screening set). */
+  screened: { has(address: string): boolean; readonly size?: number };
   record: SafeTxRecord;
   decoded: DecodedCall;
   signatures: SignatureCheck | null;

@@ -6,7 +6,7 @@ import type { Ledger } from '../../ledger/index.ts';
 import { analyzeSafeTxList, type ListEntry } from '../analysis/analyze-list.ts';
 import { parseExtraState } from '../evm/simulate/extra-state.ts';
 import { SafeSimulator } from '../evm/simulate/simulator.ts';
-import { screenedAddresses } from './screening.ts';
+import { screeningFor } from './screening.ts';
 import { getWallet } from './wallets.ts';
 
 const simulators = new Map<number, Promise<SafeSimulator>>();
@@ -33,15 +33,15 @@ export async function analyzeForWallet(
   },
 ): Promise<ListEntry[]> {
   const wallet = await getWallet(ledger, opts.wallet, opts.chainId);
-  const screened = await screenedAddresses(ledger);
-  const withScreening = { ...wallet, screened: [...(wallet.screened ?? []), ...screened] };
+  // The injected screening set (fail closed when none is wired), brought up to date first.
+  const screening = screeningFor(ledger);
+  await screening.prepare();
   const simulator = opts.simulate === false ? undefined : await simulatorFor(wallet.chainId);
   const extraState = parseExtraState(opts.extraState);
-  return analyzeSafeTxList(
-    withScreening,
-    opts.input,
-    simulator ? { simulator, ...(extraState.length ? { extraState } : {}) } : {},
-  );
+  return analyzeSafeTxList(wallet, opts.input, {
+    screening: { has: (a) => screening.isListed(a) },
+    ...(simulator ? { simulator, ...(extraState.length ? { extraState } : {}) } : {}),
+  });
 }
 
 /** JSON for output: bigints as decimal strings. */

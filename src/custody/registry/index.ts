@@ -10,6 +10,9 @@ export {
   importScreeningList,
   parseAddressList,
   type ScreeningImport,
+  type ScreeningService,
   screenedAddresses,
+  screeningFor,
+  useScreening,
 } from './screening.ts';
 export { getWallet, listWallets, registerWallet, walletToJson } from './wallets.ts';

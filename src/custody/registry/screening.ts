@@ -1,10 +1,45 @@
 /**
- * The screening (deny) list the custody guard checks every address against (SCREENED_ADDRESS).
- * Imports are audited. The alliance module will feed this same table from shared indicators.
+ * The screening (deny) set the custody guard checks every address against (SCREENED_ADDRESS).
+ *
+ * Custody sits above the alliance module and must not import it (DESIGN: imports point one way),
+ * so the set is injected: the composition (server/app.ts, cli/context.ts) registers the alliance
+ * screening set for a ledger with `useScreening`. Until one is registered, analysis refuses to
+ * run (SCREENING_UNAVAILABLE): fail closed rather than judge a transaction against no list.
  */
 import { getAddress, isAddress } from 'viem';
-import { bytesToHex, InvalidInputError, sha256, utf8 } from '../../core/index.ts';
+import { InvalidInputError, RampartError } from '../../core/index.ts';
 import type { Ledger } from '../../ledger/index.ts';
+
+export interface ScreeningService {
+  /** Bring the set up to date (another process may have changed it). */
+  prepare(): Promise<void>;
+  /** Whether an address (any case) is listed; valid only after `prepare`. */
+  isListed(address: string): boolean;
+  /** List addresses under a source, audited by the implementation. */
+  list(
+    addresses: readonly string[],
+    o: { source: string; reason: string; actor: string },
+  ): Promise<{ added: number; alreadyListed: number }>;
+  /** Every listed address in canonical form. */
+  addresses(): Promise<string[]>;
+}
+
+const services = new WeakMap<Ledger, ScreeningService>();
+
+export function useScreening(ledger: Ledger, service: ScreeningService): void {
+  services.set(ledger, service);
+}
+
+export function screeningFor(ledger: Ledger): ScreeningService {
+  const s = services.get(ledger);
+  if (!s)
+    throw new RampartError(
+      'SCREENING_UNAVAILABLE',
+      'no screening set is wired to this ledger; refusing to analyse without one',
+      { status: 503 },
+    );
+  return s;
+}
 
 export interface ScreeningImport {
   source: string;
@@ -37,61 +72,19 @@ export function parseAddressList(text: string): string[] {
   return out;
 }
 
+/** List addresses in the injected screening set (one audited change). */
 export async function importScreeningList(
   ledger: Ledger,
   addresses: string[],
   opts: { source: string; reason: string; actor: string },
 ): Promise<ScreeningImport> {
-  if (!/^[\w.:-]{1,100}$/.test(opts.source))
-    throw new InvalidInputError(
-      'SCREENING_SOURCE_INVALID',
-      'source must be 1–100 letters, digits, ".", ":", "-" or "_"',
-    );
-  const now = ledger.clock.now().toISOString();
-  const unique = [...new Set(addresses.map((a) => a.toLowerCase()))];
-  let added = 0;
-  await ledger.transact(async (tx) => {
-    const existing = new Set<string>();
-    for (let i = 0; i < unique.length; i += 500) {
-      const rows = await tx.db
-        .selectFrom('screening_entries')
-        .select('address')
-        .where('source', '=', opts.source)
-        .where('address', 'in', unique.slice(i, i + 500))
-        .execute();
-      for (const r of rows) existing.add(r.address);
-    }
-    const fresh = unique.filter((a) => !existing.has(a));
-    for (let i = 0; i < fresh.length; i += 200)
-      await tx.db
-        .insertInto('screening_entries')
-        .values(
-          fresh
-            .slice(i, i + 200)
-            .map((address) => ({ address, source: opts.source, reason: opts.reason, added_at: now })),
-        )
-        .execute();
-    added = fresh.length;
-    tx.audit({
-      actor: opts.actor,
-      action: 'custody.screening.imported',
-      subject: opts.source,
-      payload: {
-        reason: opts.reason,
-        added,
-        alreadyListed: unique.length - added,
-        // Small lists verbatim; large ones by digest (an entry is at most 64 KiB).
-        ...(fresh.length <= 500
-          ? { addresses: fresh }
-          : { addressesSha256: bytesToHex(sha256(utf8(fresh.sort().join('\n')))) }),
-      },
-    });
-  });
-  return { source: opts.source, reason: opts.reason, added, alreadyListed: unique.length - added };
+  const r = await screeningFor(ledger).list(addresses, opts);
+  return { source: opts.source, reason: opts.reason, ...r };
 }
 
-/** Every screened address (checksummed). */
+/** Every screened EVM address (checksummed). */
 export async function screenedAddresses(ledger: Ledger): Promise<`0x${string}`[]> {
-  const rows = await ledger.store.db.selectFrom('screening_entries').select('address').distinct().execute();
-  return rows.map((r) => getAddress(r.address));
+  return (await screeningFor(ledger).addresses())
+    .filter((a) => isAddress(a, { strict: false }))
+    .map((a) => getAddress(a));
 }
