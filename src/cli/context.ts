@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { custodyScreening } from '../alliance/screening/index.ts';
 import { type Config, loadConfig } from '../core/node.ts';
-import { useScreening } from '../custody/registry/index.ts';
+import { provideScreening } from '../custody/registry/index.ts';
 import { Ledger, loadLogSigner } from '../ledger/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 
@@ -40,7 +40,7 @@ export async function openLocal(g: GlobalOptions): Promise<LocalContext> {
     witnessQuorum: config.ledger.witnessQuorum,
   });
   // The custody guard screens against the alliance set (opened on first use).
-  useScreening(ledger, custodyScreening(ledger));
+  provideScreening(ledger, custodyScreening(ledger));
   return {
     config,
     store,

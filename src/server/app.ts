@@ -21,11 +21,11 @@ import {
 } from '../access/services/index.ts';
 import { startFollowing } from '../alliance/incidents/index.ts';
 import { withMemberBasicAuth } from '../alliance/members/index.ts';
-import { followSpecs } from '../alliance/taxii/index.ts';
 import { custodyScreening, screeningSetFor } from '../alliance/screening/index.ts';
+import { followSpecs } from '../alliance/taxii/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
-import { useScreening } from '../custody/registry/index.ts';
 import type { Config } from '../core/node.ts';
+import { provideScreening } from '../custody/registry/index.ts';
 import { Ledger, loadLogSigner, loadWitnessSigner, WitnessService } from '../ledger/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { buildHttp } from './http.ts';
@@ -72,7 +72,7 @@ export async function createRampart(config: Config, opts: CreateOptions = {}): P
       log: (msg, data) => http?.log.warn(data ?? {}, msg),
     });
     // The alliance screening set, loaded now, is the custody guard's SCREENED_ADDRESS list too.
-    useScreening(ledger, custodyScreening(ledger));
+    provideScreening(ledger, custodyScreening(ledger));
     await screeningSetFor(ledger);
     const witness = config.witness.enabled
       ? new WitnessService({

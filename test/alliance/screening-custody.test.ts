@@ -11,9 +11,9 @@ import type { RampartError } from '../../src/core/index.ts';
 import {
   analyzeForWallet,
   importScreeningList,
+  provideScreening,
   registerWallet,
   screenedAddresses,
-  useScreening,
 } from '../../src/custody/registry/index.ts';
 import type { Ledger } from '../../src/ledger/index.ts';
 import type { Store } from '../../src/store/index.ts';
@@ -75,7 +75,7 @@ describe('custody screening through the alliance set', () => {
   });
 
   it('an address listed in the alliance set is SCREENED_ADDRESS; unlisting it clears the finding', async () => {
-    useScreening(ledger, custodyScreening(ledger));
+    provideScreening(ledger, custodyScreening(ledger));
     assert.deepEqual(await screenedFindings(), []);
     const set = await screeningSetFor(ledger);
     await importList(set, { text: ROLES, ...attackers, source: 'bybit-attackers', actor: 'user:alice' });

@@ -8,10 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { custodyScreening } from '../../src/alliance/screening/index.ts';
 import { bytesToBase64 } from '../../src/core/index.ts';
 import { parseWalletConfig, SafeSimulator } from '../../src/custody/index.ts';
-import { custodyScreening } from '../../src/alliance/screening/index.ts';
-import { policyHook, registerWallet, useScreening } from '../../src/custody/registry/index.ts';
+import { policyHook, provideScreening, registerWallet } from '../../src/custody/registry/index.ts';
 import {
   addApproverKey,
   approveRequest,
@@ -69,7 +69,7 @@ describe('custody requests and approvals', () => {
     keys = testLedger(store);
     ledger = keys.ledger;
     // As the server and the CLI compose it: the alliance screening set behind SCREENED_ADDRESS.
-    useScreening(ledger, custodyScreening(ledger));
+    provideScreening(ledger, custodyScreening(ledger));
     await registerWallet(ledger, walletInput, 'user:alice');
     for (const [p, sk] of Object.entries(approvers))
       await addApproverKey(ledger, {

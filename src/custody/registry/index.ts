@@ -9,10 +9,10 @@ export {
 export {
   importScreeningList,
   parseAddressList,
+  provideScreening,
   type ScreeningImport,
   type ScreeningService,
   screenedAddresses,
   screeningFor,
-  useScreening,
 } from './screening.ts';
 export { getWallet, listWallets, registerWallet, walletToJson } from './wallets.ts';

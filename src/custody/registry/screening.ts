@@ -3,7 +3,7 @@
  *
  * Custody sits above the alliance module and must not import it (DESIGN: imports point one way),
  * so the set is injected: the composition (server/app.ts, cli/context.ts) registers the alliance
- * screening set for a ledger with `useScreening`. Until one is registered, analysis refuses to
+ * screening set for a ledger with `provideScreening`. Until one is registered, analysis refuses to
  * run (SCREENING_UNAVAILABLE): fail closed rather than judge a transaction against no list.
  */
 import { getAddress, isAddress } from 'viem';
@@ -26,7 +26,7 @@ export interface ScreeningService {
 
 const services = new WeakMap<Ledger, ScreeningService>();
 
-export function useScreening(ledger: Ledger, service: ScreeningService): void {
+export function provideScreening(ledger: Ledger, service: ScreeningService): void {
   services.set(ledger, service);
 }
 
