@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ run: (log: (s: string) => void) =>
   ledger: () => import('./ledger.ts'),
   access: () => import('./access.ts'),
   custody: () => import('./custody.ts'),
+  reserves: () => import('./reserves.ts'),
   signing: () => import('./signing.ts'),
 };
 

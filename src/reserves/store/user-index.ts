@@ -38,13 +38,20 @@ export class UserIndexBuilder {
   /** Insert; returns the position already stored under this fingerprint, or −1 when new. */
   insert(fp: Uint8Array, off: number, position: number): number {
     if ((this.used + 1) * 4 > this.slots * 3) this.grow();
-    const [w0, w1, w2] = words(fp, off);
+    // words() inlined: this runs once per user on the main thread.
+    const w0 = ((fp[off]! << 24) | (fp[off + 1]! << 16) | (fp[off + 2]! << 8) | fp[off + 3]!) >>> 0;
+    const w1 = ((fp[off + 4]! << 24) | (fp[off + 5]! << 16) | (fp[off + 6]! << 8) | fp[off + 7]!) >>> 0;
+    let w2 = ((fp[off + 8]! << 24) | (fp[off + 9]! << 16) | (fp[off + 10]! << 8) | fp[off + 11]!) >>> 0;
+    if (w0 === 0 && w1 === 0 && w2 === 0) w2 = 1;
     const t = this.table;
     const mask = this.slots - 1;
     let s = w0 & mask;
     for (;;) {
       const b = s * SLOT_WORDS;
-      if (t[b] === 0 && t[b + 1] === 0 && t[b + 2] === 0) {
+      const a0 = t[b]!;
+      const a1 = t[b + 1]!;
+      const a2 = t[b + 2]!;
+      if (a0 === 0 && a1 === 0 && a2 === 0) {
         t[b] = w0;
         t[b + 1] = w1;
         t[b + 2] = w2;
@@ -52,7 +59,7 @@ export class UserIndexBuilder {
         this.used++;
         return -1;
       }
-      if (t[b] === w0 && t[b + 1] === w1 && t[b + 2] === w2) return t[b + 3]!;
+      if (a0 === w0 && a1 === w1 && a2 === w2) return t[b + 3]!;
       s = (s + 1) & mask;
     }
   }
