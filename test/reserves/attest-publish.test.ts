@@ -91,6 +91,8 @@ describe('reserves attestation publishing', () => {
     const entry = await ledger.entry(p.ledgerIndex);
     assert.equal(entry.action, ATTESTATION_ACTION);
     assert.equal(entry.payload['statementSha256'], p.digest);
+    // the entry stays small whatever the number of addresses: it counts them, the digest binds them
+    assert.equal(entry.payload['addresses'], 4);
     assert.equal(entry.subject, 'attestation:1');
     const cp = await ledger.checkpointNow();
     const body = parseCheckpoint(openNote(cp.note, [keys.verifier]).text);
