@@ -10,13 +10,14 @@ import { FINGERPRINT_BYTES } from '../tree/chunk.ts';
 import { SALT_BYTES } from '../tree/encoding.ts';
 import { proofAt } from '../tree/proof.ts';
 import type { InclusionProof } from '../verify/proof.ts';
-import { probeIndex } from './user-index.ts';
+import { probeIndex, readIndexHeader } from './user-index.ts';
 
 export class StoredTree {
   readonly meta: StoredMeta;
   private readonly levelFds: number[] = [];
   private readonly saltFd: number;
   private readonly indexFd: number;
+  private readonly indexHeader: Uint32Array;
 
   private constructor(readonly dir: string) {
     this.meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as StoredMeta;
@@ -24,6 +25,7 @@ export class StoredTree {
       this.levelFds.push(openSync(join(dir, `level-${l}.bin`), 'r'));
     this.saltFd = openSync(join(dir, 'salts.bin'), 'r');
     this.indexFd = openSync(join(dir, 'index.bin'), 'r');
+    this.indexHeader = readIndexHeader(this.indexFd);
   }
 
   static open(dir: string): StoredTree {
@@ -48,7 +50,7 @@ export class StoredTree {
   /** The proof for `user`, or undefined when the user is not in this build. */
   proof(user: string): InclusionProof | undefined {
     const fp = sha256(utf8(user)).subarray(0, FINGERPRINT_BYTES);
-    for (const position of probeIndex(this.indexFd, this.meta.indexSlots, fp)) {
+    for (const position of probeIndex(this.indexFd, this.indexHeader, fp)) {
       const salt = new Uint8Array(SALT_BYTES);
       readSync(this.saltFd, salt, 0, SALT_BYTES, position * SALT_BYTES);
       const p = proofAt(this.meta, this.readNode, user, salt, position);

@@ -29,7 +29,7 @@ import {
   SnapshotError,
   type SnapshotFormat,
 } from '../snapshot/parse.ts';
-import { UserIndexBuilder } from '../store/user-index.ts';
+import { UserIndexWriter } from '../store/user-index.ts';
 import { CHUNK_HEIGHT, CHUNK_ROWS, FINGERPRINT_BYTES } from './chunk.ts';
 import { HASH_BYTES, recordBytes } from './encoding.ts';
 import { buildLevels, paddingRecord } from './levels.ts';
@@ -55,7 +55,6 @@ export interface StoredMeta extends TreeMeta {
   users: number;
   recordBytes: number;
   chunkHeight: number;
-  indexSlots: number;
   createdAt: string;
 }
 
@@ -158,6 +157,7 @@ export async function buildTree(o: BuildOptions): Promise<{ dir: string; meta: S
   }
   const workers: Worker[] = [];
   const fds: number[] = [];
+  let index: UserIndexWriter | undefined;
   try {
     const totalBytes = fstatSync(fd).size;
     let layout: Layout;
@@ -177,8 +177,7 @@ export async function buildTree(o: BuildOptions): Promise<{ dir: string; meta: S
     const saltFd = openSync(join(dir, 'salts.bin'), 'w', 0o600);
     fds.push(saltFd);
 
-    const index = new UserIndexBuilder();
-    let lineByPos = new Uint32Array(CHUNK_ROWS);
+    index = new UserIndexWriter(dir);
     const chunkRoots: Uint8Array[] = [];
     let users = 0;
     let lastChunkRows = 0;
@@ -217,22 +216,8 @@ export async function buildTree(o: BuildOptions): Promise<{ dir: string; meta: S
       }
       writeAll(saltFd, r.salts);
       const base = seq * CHUNK_ROWS;
-      if (lineByPos.length < base + CHUNK_ROWS) {
-        const grown = new Uint32Array(Math.max(lineByPos.length * 2, base + CHUNK_ROWS));
-        grown.set(lineByPos);
-        lineByPos = grown;
-      }
-      for (let i = 0; i < r.rows; i++) {
-        const pos = base + r.positions[i]!;
-        const prev = index.insert(r.fingerprints, i * FINGERPRINT_BYTES, pos);
-        if (prev >= 0)
-          throw new SnapshotError(
-            'RESERVES_SNAPSHOT_DUPLICATE_USER',
-            `duplicate user id (first on line ${lineByPos[prev]})`,
-            first + i,
-          );
-        lineByPos[pos] = first + i;
-      }
+      for (let i = 0; i < r.rows; i++)
+        index!.add(r.fingerprints, i * FINGERPRINT_BYTES, base + r.positions[i]!, first + i);
       users += r.rows;
       lastChunkRows = r.rows;
       o.onProgress?.({ bytes: endOffset, totalBytes, users });
@@ -290,7 +275,8 @@ export async function buildTree(o: BuildOptions): Promise<{ dir: string; meta: S
     }
     for (const f of fds.splice(0)) closeSync(f);
     for (let l = height + 1; l <= CHUNK_HEIGHT; l++) rmSync(join(dir, `level-${l}.bin`));
-    const indexSlots = index.write(join(dir, 'index.bin'));
+    index.finish();
+    index = undefined;
     const meta: StoredMeta = {
       version: 1,
       buildId: o.buildId,
@@ -301,7 +287,6 @@ export async function buildTree(o: BuildOptions): Promise<{ dir: string; meta: S
       users,
       recordBytes: R,
       chunkHeight: CHUNK_HEIGHT,
-      indexSlots,
       createdAt: new Date().toISOString(),
     };
     writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`, { mode: 0o600 });
@@ -309,6 +294,7 @@ export async function buildTree(o: BuildOptions): Promise<{ dir: string; meta: S
     return { dir: finalDir, meta };
   } catch (e) {
     for (const f of fds) closeSync(f);
+    index?.abort();
     rmSync(dir, { recursive: true, force: true });
     throw e;
   } finally {
