@@ -1,5 +1,8 @@
 /** People over HTTP for step-up tests: enroll with a software authenticator, call with the session. */
+
+import { approveGrant, listGrants } from '../../src/access/grants/index.ts';
 import { issueFirstAdminEnrollment, issueInvitation } from '../../src/access/people/index.ts';
+import type { Ledger } from '../../src/ledger/index.ts';
 import type { TestServer } from '../support/server.ts';
 import { SoftAuthenticator } from './passkeys-authenticator.ts';
 
@@ -52,6 +55,7 @@ export class Person {
     this.cookie = done.headers.get('set-cookie')!.split(';')[0]!;
     this.csrf = body.csrfToken;
     this.id = body.person.id;
+    await approvePending(this.srv.app.ledger, `user:${this.id}`);
     return this;
   }
 
@@ -64,4 +68,13 @@ export class Person {
       response: answerer.assert(o.body['options'] as never),
     };
   }
+}
+
+/**
+ * A privileged role from an invitation waits for a second administrator (four eyes, tested in
+ * grants-four-eyes and on the Access page); step-up tests approve it as that administrator would.
+ */
+export async function approvePending(ledger: Ledger, principal: string): Promise<void> {
+  for (const g of await listGrants(ledger, { principal, status: 'pending' }))
+    await approveGrant(ledger, { id: g.id, actor: 'user:second-administrator' });
 }

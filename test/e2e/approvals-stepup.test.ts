@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { issueInvitation } from '../../src/access/people/index.ts';
 import { registerWallet } from '../../src/custody/registry/index.ts';
+import { approvePending } from '../access/stepup-people.ts';
 import { ensureConsoleBuilt, launchChromium } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -77,6 +78,11 @@ async function enroll(name: string, roles: string[]): Promise<InBrowser> {
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Register a passkey' }).click();
   await page.getByTestId('enroll-done').waitFor({ timeout: TIMEOUT });
+  // A privileged role (approver) waits for a second administrator: approved as they would.
+  const s = (await page.evaluate(async () => (await fetch('/api/v1/access/session')).json())) as {
+    person: { id: string };
+  };
+  await approvePending(srv.app.ledger, `user:${s.person.id}`);
   return { context, page, errors };
 }
 

@@ -1,5 +1,6 @@
 /** Layout and the (tiny) router: the path picks the page; `/` is the ledger for now. */
 import { EnrollPage } from './access/EnrollPage.tsx';
+import { AccessPage } from './access/AccessPage.tsx';
 import { SignInPage } from './access/SignInPage.tsx';
 import { ApprovalsPage } from './approvals/ApprovalsPage.tsx';
 import { AnalysePage } from './custody/AnalysePage.tsx';
@@ -20,6 +21,8 @@ export function App() {
           <AnalysePage />
         ) : current === '/approvals' ? (
           <ApprovalsPage />
+        ) : current === '/access' ? (
+          <AccessPage />
         ) : current === '/reserves' ? (
           <ReservesPage />
         ) : current === '/signin' ? (

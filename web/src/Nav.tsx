@@ -6,7 +6,7 @@ const PAGES: { path: string; label: string; ready: boolean }[] = [
   { path: '/ledger', label: 'Ledger', ready: true },
   { path: '/approvals', label: 'Approvals', ready: true },
   { path: '/custody/analyze', label: 'Custody', ready: true },
-  { path: '/access', label: 'Access', ready: false },
+  { path: '/access', label: 'Access', ready: true },
   { path: '/alliance', label: 'Alliance', ready: false },
   { path: '/reserves', label: 'Reserves', ready: true },
   { path: '/tracing', label: 'Tracing', ready: false },
