@@ -17,6 +17,7 @@ import {
   reserveRatio,
   statementDigest,
 } from '../../src/reserves/attest/index.ts';
+import { rampart } from '../support/cli.ts';
 import { storeIndependent } from '../support/passes.ts';
 
 const LIABILITIES: Liabilities = {
@@ -271,6 +272,30 @@ describe('reserves attestation file', storeIndependent, () => {
       async () => checkReserves(parseAttestationFile(text(doc))),
       'RESERVES_ASSET_UNKNOWN',
       /evm\[0\]\.calls\[1\]\.request\.params\[0\]\.to: contract 0xA0b8.* unknown asset/,
+    );
+  });
+
+  test('rampart reserves attest-message prints exactly the message that is verified', () => {
+    const address = '0x19e7e376e7c213b7e7e7e46cc70a5dd086daff2a';
+    const r = rampart([
+      'reserves',
+      'attest-message',
+      address,
+      '--exchange',
+      'Example Exchange',
+      '--date',
+      '2026-11-25',
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(
+      out.message,
+      ownershipMessage({ exchange: 'Example Exchange', date: '2026-11-25', chain: 'eip155:1', address }),
+    );
+    assert.match(
+      out.message,
+      /^Rampart proof of reserves\nExchange: Example Exchange\nDate: 2026-11-25\nChain: eip155:1\nAddress: 0x19E7E376E7C213B7E7e7e46cc70A5dD086DAff2A$/,
     );
   });
 });

@@ -4,11 +4,14 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import {
   type AssetLine,
+  BITCOIN_CAIP2,
   buildStatement,
   checkReserves,
   covers,
+  exampleAttestationText,
   latestLiabilities,
   listAttestations,
+  ownershipMessage,
   parseAttestationFile,
   publishAttestation,
   requireLiabilities,
@@ -121,5 +124,43 @@ export function reservesAttestCommands(reserves: Command, globals: () => GlobalO
       } finally {
         await ctx.close();
       }
+    });
+
+  reserves
+    .command('attest-message')
+    .description('the exact message an address signs for an attestation (EIP-191 personal_sign, or BIP-322)')
+    .argument('<address>', 'the reserve address (0x… or bc1…)')
+    .requiredOption('--exchange <name>', 'the exchange, as the attestation file names it')
+    .requiredOption('--date <YYYY-MM-DD>', 'the attestation date')
+    .option(
+      '--chain <caip2>',
+      'CAIP-2 chain id (default: eip155:1 for 0x addresses, Bitcoin mainnet otherwise)',
+    )
+    .action((address: string, o: { exchange: string; date: string; chain?: string }) => {
+      const chain =
+        o.chain ??
+        (address.startsWith('0x')
+          ? 'eip155:1'
+          : address.startsWith('tb1')
+            ? BITCOIN_CAIP2.testnet
+            : BITCOIN_CAIP2.mainnet);
+      if (!/^(eip155:[1-9][0-9]*|bip122:[0-9a-f]{32})$/.test(chain))
+        throw new UsageError(`--chain must be a CAIP-2 id such as eip155:1 (got "${chain}")`);
+      if (chain.startsWith('eip155:') && !/^0x[0-9a-fA-F]{40}$/.test(address))
+        throw new UsageError(`${address} is not a 0x-prefixed 20-byte address`);
+      const message = ownershipMessage({ exchange: o.exchange, date: o.date, chain, address });
+      if (globals().json) printJson({ chain, address, message });
+      else process.stdout.write(`${message}\n`);
+    });
+
+  reserves
+    .command('attest-example')
+    .description(
+      'print a complete, really signed example attestation file (public test keys: never hold value with them)',
+    )
+    .option('--exchange <name>', 'exchange name', 'Example Exchange')
+    .option('--date <YYYY-MM-DD>', 'attestation date', '2026-11-25')
+    .action(async (o: { exchange: string; date: string }) => {
+      process.stdout.write(`${await exampleAttestationText({ exchange: o.exchange, date: o.date })}\n`);
     });
 }
