@@ -1,6 +1,7 @@
 /** `rampart`: one subcommand family per module. Exit 0 ok, 1 invalid or denied, 2 usage. */
 import { Command, CommanderError } from 'commander';
 import { accessCommand } from './commands/access.ts';
+import { allianceCommand } from './commands/alliance.ts';
 import { allianceTaxiiCommand } from './commands/alliance-taxii.ts';
 import { custodyCommand } from './commands/custody.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -32,6 +33,7 @@ demoCommand(program, globals);
 ledgerCommand(program, globals);
 custodyCommand(program, globals);
 accessCommand(program, globals);
+allianceCommand(program, globals);
 allianceTaxiiCommand(program, globals);
 reservesCommand(program, globals);
 signerCommand(program, globals);

@@ -33,6 +33,7 @@ export interface ImportRequest {
   strict?: boolean;
   actor: string;
   now?: Date;
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ImportOutcome extends ListResult {
@@ -111,6 +112,7 @@ export async function importList(set: ScreeningSet, req: ImportRequest): Promise
     source: req.source,
     actor: req.actor,
     action: 'alliance.screening.imported',
+    ...(req.onProgress ? { onProgress: req.onProgress } : {}),
     details: {
       format: parsed.format,
       ...(req.fileName ? { file: req.fileName.split('/').pop()!.slice(0, 200) } : {}),

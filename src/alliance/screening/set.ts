@@ -31,6 +31,8 @@ export interface ListOptions {
   action: string;
   /** Extra ledger payload (format, file, rejected lines…). */
   details?: Record<string, unknown>;
+  /** Called after each stored chunk (for progress bars). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ListResult {
@@ -247,6 +249,7 @@ export class ScreeningSet {
             })),
           )
           .execute();
+        o.onProgress?.(Math.min(i + 500, unique.length), unique.length);
       }
       tx.audit({
         actor: o.actor,
