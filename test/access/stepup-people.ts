@@ -1,6 +1,7 @@
 /** People over HTTP for step-up tests: enroll with a software authenticator, call with the session. */
 
-import { approveGrant, listGrants } from '../../src/access/grants/index.ts';
+import { createRole, listRoles } from '../../src/access/authz/index.ts';
+import { activeRolesOf, approveGrant, listGrants, requestGrant } from '../../src/access/grants/index.ts';
 import { issueFirstAdminEnrollment, issueInvitation } from '../../src/access/people/index.ts';
 import type { Ledger } from '../../src/ledger/index.ts';
 import type { TestServer } from '../support/server.ts';
@@ -77,4 +78,16 @@ export class Person {
 export async function approvePending(ledger: Ledger, principal: string): Promise<void> {
   for (const g of await listGrants(ledger, { principal, status: 'pending' }))
     await approveGrant(ledger, { id: g.id, actor: 'user:second-administrator' });
+  // The default transaction policy takes approvals from `treasury` (custody checks the approver
+  // holds one of the policy's roles): approvers here are also in treasury, granted with four eyes.
+  if ((await activeRolesOf(ledger, principal)).includes('approver')) {
+    if (!(await listRoles(ledger)).some((r) => r.name === 'treasury'))
+      await createRole(ledger, {
+        name: 'treasury',
+        permissions: ['access:self', 'custody:read', 'custody:analyze', 'custody:approve', 'ledger:read'],
+        actor: 'user:first-administrator',
+      });
+    const g = await requestGrant(ledger, { principal, role: 'treasury', actor: 'user:first-administrator' });
+    await approveGrant(ledger, { id: g.id, actor: 'user:second-administrator' });
+  }
 }

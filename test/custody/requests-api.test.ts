@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { createRole } from '../../src/access/authz/index.ts';
+import { insertGrant } from '../../src/access/grants/index.ts';
 import { bytesToBase64 } from '../../src/core/index.ts';
 import { signApproval } from '../../src/custody/requests/index.ts';
 import type { Principal } from '../../src/server/permissions.ts';
@@ -11,6 +13,8 @@ const PERMS: Record<string, string[]> = {
   'user:op': ['custody:request:submit', 'custody:read', 'custody:wallets:write', 'custody:approve'],
   'user:ap1': ['custody:approve', 'custody:read'],
   'user:ap2': ['custody:approve', 'custody:read'],
+  /** May approve, but holds none of the policy's roles (no `treasury` grant). */
+  'user:ap3': ['custody:approve', 'custody:read'],
   'user:auditor': ['custody:read'],
 };
 const resolve = async (req: { headers: Record<string, unknown> }): Promise<Principal | undefined> => {
@@ -25,6 +29,7 @@ const keys = {
   'user:op': ed25519.utils.randomSecretKey(),
   'user:ap1': ed25519.utils.randomSecretKey(),
   'user:ap2': ed25519.utils.randomSecretKey(),
+  'user:ap3': ed25519.utils.randomSecretKey(),
 };
 
 let srv: TestServer;
@@ -38,6 +43,27 @@ const call = async (method: string, path: string, as: string, body?: unknown) =>
 };
 before(async () => {
   srv = await startTestServer({ resolvePrincipal: resolve as never });
+  // The default policy takes approvals from `treasury`: ap1 and ap2 hold it (grants, as data).
+  const ledger = srv.app.ledger;
+  await createRole(ledger, {
+    name: 'treasury',
+    permissions: ['custody:read', 'custody:approve'],
+    actor: 'system',
+  });
+  await ledger.transact(async (tx) => {
+    for (const principal of ['user:ap1', 'user:ap2']) {
+      const grant = await insertGrant(tx.db, {
+        principal,
+        role: 'treasury',
+        status: 'active',
+        privileged: true,
+        requestedBy: 'system',
+        approvedBy: 'system',
+        now: ledger.clock.now().toISOString(),
+      });
+      tx.audit({ actor: 'system', action: 'access.grant.requested', subject: principal, payload: { grant } });
+    }
+  });
 });
 after(() => srv.close());
 
@@ -90,6 +116,12 @@ test('submit, separation of duties, approvals by other people, permissions', asy
     signature: 'x',
   });
   assert.equal(bad.status, 400);
+  const noRole = await call('POST', `/api/v1/custody/requests/${id}/approvals`, 'user:ap3', {
+    digest,
+    signature: signApproval(keys['user:ap3'], id, digest),
+  });
+  assert.equal(noRole.status, 403, JSON.stringify(noRole.body));
+  assert.equal((noRole.body as { error: { code: string } }).error.code, 'APPROVER_ROLE_MISSING');
   for (const who of ['user:ap1', 'user:ap2'] as const) {
     const r = await call('POST', `/api/v1/custody/requests/${id}/approvals`, who, {
       digest,

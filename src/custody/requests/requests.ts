@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { getAddress, type Hex } from 'viem';
+import { activeRolesOf } from '../../access/grants/index.ts';
 import { InvalidInputError, NotFoundError, RampartError } from '../../core/index.ts';
 import type { AuditedTx, Ledger } from '../../ledger/index.ts';
 import type { Analysis } from '../analysis/analyze.ts';
@@ -275,6 +276,17 @@ export async function approveRequest(
     );
   if (opts.approver === req.initiator)
     throw forbidden('SEPARATION_OF_DUTIES', 'the initiator of a request can never approve it');
+  // The policy names the roles approvals must come from: the approver must hold one of them now
+  // (an active, unexpired grant; src/access/grants). Fail closed: a role nobody holds blocks.
+  if (req.decision.fromRoles.length > 0) {
+    const held = await activeRolesOf(ledger, opts.approver);
+    if (!req.decision.fromRoles.some((r) => held.includes(r)))
+      throw forbidden(
+        'APPROVER_ROLE_MISSING',
+        `${opts.approver} holds none of the roles this request needs approvals from (${req.decision.fromRoles.join(', ')})`,
+        { fromRoles: req.decision.fromRoles, held },
+      );
+  }
   if (!opts.passkey) {
     const keys = await ledger.store.db
       .selectFrom('custody_approver_keys')
