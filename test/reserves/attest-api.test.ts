@@ -81,6 +81,7 @@ describe('reserves attestation API and CLI', () => {
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.seq, 1);
     assert.equal(r.body.publishedBy, 'user:publisher');
+    assert.equal(r.body.checkpoint.published, true);
     const ratio = await call('GET', '/api/v1/reserves/ratio', 'user:auditor');
     assert.equal(ratio.status, 200);
     assert.equal(ratio.body.current, true);
@@ -116,7 +117,11 @@ describe('reserves attestation API and CLI', () => {
     assert.match(short.stdout, /BTC\s+0\.878086\s+3512345678\s+4000000000\s+SHORT/);
     const pub = await rampartAsync([...base, 'reserves', 'attest', file]);
     assert.equal(pub.code, 0, pub.stderr);
-    assert.match(pub.stdout, /attestation #2 for Example Exchange on 2026-11-26 published/, pub.stderr);
+    assert.match(
+      pub.stdout,
+      /attestation #2 for Example Exchange on 2026-11-26 published at ledger entry \d+, signed checkpoint size \d+/,
+      pub.stderr,
+    );
     assert.match(pub.stdout, /BTC\s+1\.000000\s+4000000000\s+4000000000\s+covered/);
     const history = await call('GET', '/api/v1/reserves/attestations', 'user:auditor');
     assert.deepEqual(

@@ -94,7 +94,10 @@ describe('reserves attestation publishing', () => {
     // the entry stays small whatever the number of addresses: it counts them, the digest binds them
     assert.equal(entry.payload['addresses'], 4);
     assert.equal(entry.subject, 'attestation:1');
-    const cp = await ledger.checkpointNow();
+    // publishing signs a checkpoint right away, covering the entry
+    assert.deepEqual(p.checkpoint, { size: p.ledgerIndex + 1, published: true });
+    const cp = (await ledger.publisher.latest())!;
+    assert.equal(cp.size, p.ledgerIndex + 1);
     const body = parseCheckpoint(openNote(cp.note, [keys.verifier]).text);
     const { leafHash, proof } = await ledger.inclusionProof(p.ledgerIndex, body.size);
     verifyInclusion({ index: p.ledgerIndex, size: body.size, leafHash, proof, root: body.root });

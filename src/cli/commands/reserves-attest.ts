@@ -75,7 +75,8 @@ export function reservesAttestCommands(reserves: Command, globals: () => GlobalO
         if (json) printJson({ published: true, ...p });
         else
           process.stdout.write(
-            `attestation #${p.seq} for ${p.exchange} on ${p.date} published at ledger entry ${p.ledgerIndex}\n` +
+            `attestation #${p.seq} for ${p.exchange} on ${p.date} published at ledger entry ${p.ledgerIndex}` +
+              `${p.checkpoint ? `, signed checkpoint size ${p.checkpoint.size}` : ' (checkpoint pending)'}\n` +
               `  statement sha256 ${p.digest}\n  liabilities root ${p.liabilitiesRoot}\n` +
               `  ${p.statement.addresses.length} addresses proven on ${p.statement.chains.map((c) => `${c.chain} @${c.number}`).join(', ')}\n` +
               `${formatAssetLines(p.assets)}\n`,

@@ -33,6 +33,11 @@ export interface AttestationSummary {
 
 export interface PublishedAttestation extends AttestationSummary {
   statement: AttestationStatement;
+  /**
+   * The signed ledger checkpoint made right after publishing, which covers the entry (only when
+   * just published; null if it could not be made now: the ledger's publisher retries on its timer).
+   */
+  checkpoint?: { size: number; published: boolean } | null;
 }
 
 /** Verify and publish an attestation file (its text, or an already parsed file). */
@@ -101,7 +106,16 @@ export async function publishAttestation(
   if (appended[0]!.index !== result.ledgerIndex)
     // Cannot happen while appends are serialised by the ledger head row; fail loudly if it ever does.
     throw new Error(`ledger index moved: expected ${result.ledgerIndex}, appended at ${appended[0]!.index}`);
+  // Sign the ledger now, so the statement is covered by a checkpoint as soon as it is published.
+  let checkpoint: { size: number; published: boolean } | null = null;
+  try {
+    const cp = await ledger.checkpointNow();
+    checkpoint = { size: cp.size, published: cp.published };
+  } catch {
+    checkpoint = null;
+  }
   return {
+    checkpoint,
     seq: result.seq,
     exchange: statement.exchange,
     date: statement.date,

@@ -55,7 +55,10 @@ export const reservesAttestRoutes: FastifyPluginAsync<{ ledger: Ledger }> = asyn
           document: z.string().min(2),
         }),
         response: {
-          200: summary.extend({ statement: z.record(z.string(), z.unknown()) }),
+          200: summary.extend({
+            statement: z.record(z.string(), z.unknown()),
+            checkpoint: z.object({ size: z.number().int(), published: z.boolean() }).nullable(),
+          }),
           400: errorBody,
           404: errorBody,
           422: errorBody,
@@ -64,7 +67,11 @@ export const reservesAttestRoutes: FastifyPluginAsync<{ ledger: Ledger }> = asyn
     },
     async (req) => {
       const p = await publishAttestation(ledger, req.body.document, req.principal!.id, 'document');
-      return { ...p, statement: p.statement as unknown as Record<string, unknown> };
+      return {
+        ...p,
+        statement: p.statement as unknown as Record<string, unknown>,
+        checkpoint: p.checkpoint ?? null,
+      };
     },
   );
 
