@@ -28,6 +28,7 @@ import {
   type NodePolicy,
   nodePolicyVersion,
   type SignerContext,
+  safeSigningRequest,
 } from '../../src/signing/authorize/index.ts';
 import {
   buildKeyPathSpend,
@@ -431,6 +432,31 @@ describe('authorizeSigning: a Safe transaction', storeIndependent, () => {
     );
     const ok = await authorizeSigning(safeRequest(['alice', 'bob', 'dave'], { tx, sim, digest }), ctx());
     assert.equal(ok.requirements[0]!.approvals, 3);
+  });
+
+  it('safeSigningRequest: a request built from custody’s analysis (simulation recovered from it) is accepted', async () => {
+    // a wallet as the registry holds it: bigint nonce, a screening list added at analysis time
+    const wallet = { ...parseWalletConfig(WALLET_JSON), nonce: 7n, screened: [A(0x6666)] };
+    for (const sim of [SIM, null]) {
+      const analysis = analyzeSafeTx({
+        wallet,
+        record: parseSafeTxRecord(TX_JSON),
+        simulation: structuredClone(sim) as SimulationResult | null,
+      });
+      const requestId = `req_custody_${sim ? 'sim' : 'nosim'}`;
+      const people: Person[] = sim ? ['alice', 'bob'] : ['alice', 'bob', 'dave']; // unsimulated: needs review (3)
+      const req = safeSigningRequest({
+        requestId,
+        policyVersion: nodePolicyVersion(POLICY),
+        wallet,
+        record: TX_JSON,
+        analysis,
+        approvals: people.map((p) => approve(p, requestId, analysis.digest)),
+      });
+      const a = await authorizeSigning(req, ctx());
+      assert.equal(a.digest, analysis.digest);
+      assert.equal(`0x${bytesToHex(a.message)}`, analysis.safeTxHash);
+    }
   });
 
   it('refuses what its own analysis or policy denies, whatever was approved', async () => {

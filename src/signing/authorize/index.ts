@@ -7,6 +7,7 @@
 export * from './approvals.ts';
 export * from './approvers.ts';
 export * from './authorize.ts';
+export * from './build-request.ts';
 export * from './cose-key.ts';
 export * from './errors.ts';
 export * from './node-authorizer.ts';
