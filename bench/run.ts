@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ run: (log: (s: string) => void) =>
   access: () => import('./access.ts'),
   custody: () => import('./custody.ts'),
   reserves: () => import('./reserves.ts'),
+  'reserves-attest': () => import('./reserves-attest.ts'),
   signing: () => import('./signing.ts'),
 };
 
