@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { SoftAuthenticator } from './passkeys-authenticator.ts';
 import { Person } from './stepup-people.ts';
 
-const POLICY = { windowMs: 10 * 60_000, address: 6, credential: 3, person: 3 };
+const POLICY = { windowMs: 10 * 60_000, address: 6, credential: 3, person: 3, startsPerMinute: 1000 };
 let db: TestDb;
 let srv: TestServer;
 let ada: Person;
@@ -80,4 +80,20 @@ test('per source address: unknown credentials from one address lock the address 
   assert.equal(last.body.error?.code, 'LOCKED_OUT');
   const entries = await srv.app.ledger.entries(0, 1000);
   assert.ok(entries.some((e) => e.action === 'access.lockout' && e.payload['scope'] === 'address'));
+});
+
+test('rate limit: starting ceremonies from one address is limited per minute (429 RATE_LIMITED, Retry-After)', async () => {
+  srv.app.access.lockout = { ...POLICY, startsPerMinute: 2 };
+  let last: { status: number; code?: string | undefined; retry: string | null } = { status: 0, retry: null };
+  for (let i = 0; i < 3; i++) {
+    const r = await fetch(`${srv.url}/api/v1/access/signin/options`, { method: 'POST' });
+    last = {
+      status: r.status,
+      code: ((await r.json()) as { error?: { code: string } }).error?.code,
+      retry: r.headers.get('retry-after'),
+    };
+  }
+  assert.equal(last.status, 429);
+  assert.equal(last.code, 'RATE_LIMITED');
+  assert.ok(Number(last.retry) >= 1 && Number(last.retry) <= 60, `Retry-After ${last.retry}`);
 });

@@ -302,7 +302,7 @@ describe('step-up', () => {
 
 describe('lock-out on step-up failures', () => {
   test('the limit-th failure locks the person out (LOCKED_OUT, ledger access.lockout) until the window passes', async () => {
-    f.ctx.lockout = { windowMs: 10 * 60_000, address: 100, credential: 3, person: 3 };
+    f.ctx.lockout = { windowMs: 10 * 60_000, address: 100, credential: 3, person: 3, startsPerMinute: 1000 };
     const ada = await enroll('admin');
     for (let i = 0; i < 3; i++) {
       const { proof } = await stepUp(ada, approve());

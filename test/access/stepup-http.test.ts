@@ -9,6 +9,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { reverifyStepUp } from '../../src/access/stepup/index.ts';
 import { registerWallet } from '../../src/custody/registry/index.ts';
+import {
+  passkeyApprovalChallenge,
+  passkeyKeyFromCose,
+  verifyPasskeyAssertion,
+} from '../../src/signing/authorize/index.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { Person } from './stepup-people.ts';
 
@@ -109,6 +114,23 @@ test('approved with a passkey step-up; the replay is refused (STEPUP_USED); the 
   const evidence = approved.payload['stepUp'] as { stepUp: string; action: unknown };
   assert.deepEqual(evidence.action, approveAction());
   assert.equal((await reverifyStepUp(srv.app.access, evidence.stepUp)).verified, true);
+  // A signer node, which trusts nothing Rampart says, accepts the same assertion as a passkey
+  // approval of this request and digest (src/signing/authorize), and refuses it for another digest.
+  const a = approved.payload['stepUp'] as {
+    credentialId: string;
+    authenticatorData: string;
+    clientDataJSON: string;
+    signature: string;
+  };
+  const row = (await srv.app.ledger.store.db
+    .selectFrom('passkeys' as never)
+    .select(['public_key' as never])
+    .where('id' as never, '=', a.credentialId as never)
+    .executeTakeFirstOrThrow()) as { public_key: Uint8Array };
+  const key = passkeyKeyFromCose(a.credentialId, new Uint8Array(row.public_key));
+  const rp = { rpId: 'localhost', origins: [srv.app.baseUrl()] };
+  assert.equal(verifyPasskeyAssertion(key, a, passkeyApprovalChallenge(id, digest), rp), true);
+  assert.equal(verifyPasskeyAssertion(key, a, passkeyApprovalChallenge(id, '0'.repeat(64)), rp), false);
   const kinds = entries.map((e) => e.action);
   for (const k of ['access.stepup.issued', 'access.stepup.used', 'access.stepup.refused'])
     assert.ok(kinds.includes(k), `${k} on the ledger`);

@@ -22,6 +22,8 @@ export {
   DEFAULT_LOCKOUT,
   LockedOutError,
   type LockoutPolicy,
+  limitStarts,
+  RateLimitedError,
   recordAuthFailure,
 } from './lockout.ts';
 export {

@@ -37,6 +37,8 @@ export interface LockoutPolicy {
   address: number;
   credential: number;
   person: number;
+  /** Ceremony starts (sign-in, enrollment, step-up options) per source address per minute. */
+  startsPerMinute: number;
 }
 
 export const DEFAULT_LOCKOUT: LockoutPolicy = {
@@ -44,6 +46,7 @@ export const DEFAULT_LOCKOUT: LockoutPolicy = {
   address: 20,
   credential: 5,
   person: 5,
+  startsPerMinute: 60,
 };
 
 /** The keys an attempt is counted under; any may be missing (an unknown credential has no person). */
@@ -186,4 +189,48 @@ export async function signInAttemptKeys(
         .executeTakeFirst()
     : undefined;
   return row ? { address, credentialId: row.id, personId: row.person_id } : { address };
+}
+
+export class RateLimitedError extends RampartError {
+  override readonly name = 'RateLimitedError';
+  constructor(retryAfterSeconds: number) {
+    super('RATE_LIMITED', 'too many requests from this address; try again later', {
+      status: 429,
+      details: { retryAfterSeconds },
+    });
+  }
+}
+
+/**
+ * Rate limit on starting a ceremony (each start stores a challenge): at most
+ * `startsPerMinute` per source address in a fixed one-minute window, counted in the store like the
+ * failures (key `rate:<what>:<address>`). Over the limit: RATE_LIMITED (429, Retry-After).
+ */
+export async function limitStarts(ctx: AccessContext, what: string, address: string): Promise<void> {
+  const limit = policyOf(ctx).startsPerMinute;
+  const now = ctx.clock.now();
+  const iso = now.toISOString();
+  const cutoff = new Date(now.getTime() - 60_000).toISOString();
+  const row = await ldb(ctx.ledger.store.db)
+    .insertInto('access_lockouts')
+    .values({
+      key: `rate:${what}:${address}`,
+      scope: 'rate',
+      window_start: iso,
+      failures: 1,
+      locked_until: null,
+      updated_at: iso,
+    })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        failures: sql<number>`case when access_lockouts.window_start <= ${cutoff} then 1 else access_lockouts.failures + 1 end`,
+        window_start: sql<string>`case when access_lockouts.window_start <= ${cutoff} then ${iso} else access_lockouts.window_start end`,
+        updated_at: iso,
+      }),
+    )
+    .returning(['failures', 'window_start'])
+    .executeTakeFirstOrThrow();
+  if (Number(row.failures) <= limit) return;
+  const seconds = Math.max(1, Math.ceil((Date.parse(row.window_start) + 60_000 - now.getTime()) / 1000));
+  throw new RateLimitedError(seconds);
 }

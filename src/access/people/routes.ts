@@ -14,7 +14,13 @@ import { clearedCookie, sessionCookie } from './cookies.ts';
 import { finishEnrollment, startEnrollment } from './enrollment.ts';
 import { AccessError, isAccessError } from './errors.ts';
 import { sessionOf } from './http-auth.ts';
-import { assertNotLocked, clearAuthFailures, recordAuthFailure, signInAttemptKeys } from './lockout.ts';
+import {
+  assertNotLocked,
+  clearAuthFailures,
+  limitStarts,
+  recordAuthFailure,
+  signInAttemptKeys,
+} from './lockout.ts';
 import { finishAddPasskey, listPasskeys, revokePasskey, startAddPasskey } from './passkeys.ts';
 import { listPeople, rolesOf } from './people.ts';
 import { csrfTokenFor } from './secrets.ts';
@@ -147,7 +153,10 @@ export const peopleRoutes: FastifyPluginAsync<{ ctx: AccessContext }> = async (a
         response: { 200: ceremony, ...errors },
       },
     },
-    async (req) => asCeremony(startEnrollment(ctx, req.body)),
+    async (req) => {
+      await limitStarts(ctx, 'enroll', req.ip);
+      return asCeremony(startEnrollment(ctx, req.body));
+    },
   );
 
   api.post(
@@ -181,9 +190,16 @@ export const peopleRoutes: FastifyPluginAsync<{ ctx: AccessContext }> = async (a
     '/api/v1/access/signin/options',
     {
       config: pub,
-      schema: { tags, summary: 'Start signing in with a passkey', response: { 200: ceremony } },
+      schema: {
+        tags,
+        summary: 'Start signing in with a passkey',
+        response: { 200: ceremony, 429: errorBody },
+      },
     },
-    async () => asCeremony(startSignIn(ctx)),
+    async (req) => {
+      await limitStarts(ctx, 'signin', req.ip);
+      return asCeremony(startSignIn(ctx));
+    },
   );
 
   api.post(

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AccessContext } from '../people/index.ts';
-import { assertNotLocked } from '../people/lockout.ts';
+import { assertNotLocked, limitStarts } from '../people/lockout.ts';
 import { SELF } from '../roles.ts';
 import { StepUpError } from './errors.ts';
 import { issueStepUp } from './issue.ts';
@@ -45,6 +45,7 @@ export const stepUpRoutes: FastifyPluginAsync<{ ctx: AccessContext }> = async (a
     async (req) => {
       const s = req.accessSession;
       if (!s) throw new StepUpError('STEPUP_REQUIRED', 'a step-up needs a console session');
+      await limitStarts(ctx, 'stepup', req.ip);
       await assertNotLocked(ctx, { address: req.ip, personId: s.personId });
       const issued = await issueStepUp(ctx, { id: s.id, personId: s.personId }, req.body.action);
       return {
