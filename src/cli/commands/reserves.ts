@@ -281,6 +281,7 @@ export function reservesCommand(program: Command, globals: () => GlobalOptions):
       if (!r.ok) process.exitCode = EXIT_INVALID;
     });
 
+  // `reserves attest|ratio|…` (the reserves attestation) live beside: reserves-attest.ts.
   reservesAttestCommands(reserves, globals);
   return reserves;
 }
