@@ -23,7 +23,13 @@ import type { CommitmentJson } from '../../src/signing/node/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { testLedger } from '../support/ledger.ts';
 import { storeIndependent } from '../support/passes.ts';
-import { coordinatorKeyIn, type NodeProcess, startNodes, stopNodes } from '../support/signer-nodes.ts';
+import {
+  approvedMessage,
+  coordinatorKeyIn,
+  type NodeProcess,
+  startNodes,
+  stopNodes,
+} from '../support/signer-nodes.ts';
 
 interface SessionRow {
   session_id: string;
@@ -90,7 +96,11 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
   test('killed after persisting its nonce, before releasing the commitment: the others sign', async () => {
     const n1 = nodes[0]!;
     await n1.restart({ fault: 'after-nonce-persist' });
-    const r = await runSign(ctx, { keyId: 'hot', message: msg(1) });
+    const r = await runSign(ctx, {
+      keyId: 'hot',
+      message: msg(1),
+      request: approvedMessage('req-1', msg(1)),
+    });
     assert.ok(verifies(r.signature, msg(1), key.groupPublicKey));
     assert.ok(!r.signers.some((s) => s.nodeId === 'node-1'));
     await n1.exited();
@@ -124,6 +134,7 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
         sessionId,
         message: bytesToHex(msg(1)),
         commitments: [fake, ...others.map((o) => o.commitment)],
+        request: approvedMessage('req-1', msg(1)),
       }),
       code('SIGNER_COMMITMENT_MISMATCH'),
     );
@@ -132,7 +143,11 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
   test('killed after destroying its nonce, before releasing the share: a fresh session completes', async () => {
     const n2 = nodes[1]!;
     await n2.restart({ fault: 'after-nonce-delete' });
-    const r = await runSign(ctx, { keyId: 'hot', message: msg(2) });
+    const r = await runSign(ctx, {
+      keyId: 'hot',
+      message: msg(2),
+      request: approvedMessage('req-2', msg(2)),
+    });
     assert.ok(verifies(r.signature, msg(2), key.groupPublicKey));
     assert.equal(r.sessions.length, 2, 'the first session lost node-2 in round two');
     assert.ok(r.sessions[0]!.excluded.length === 1);
@@ -162,7 +177,11 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
   test('killed right after sending its share: the signature completes, the session cannot be replayed', async () => {
     const n3 = nodes[2]!;
     await n3.restart({ fault: 'after-share-sent' });
-    const r = await runSign(ctx, { keyId: 'hot', message: msg(3) });
+    const r = await runSign(ctx, {
+      keyId: 'hot',
+      message: msg(3),
+      request: approvedMessage('req-3', msg(3)),
+    });
     assert.ok(verifies(r.signature, msg(3), key.groupPublicKey));
     assert.ok(r.signers.some((s) => s.nodeId === 'node-3'));
     await n3.exited();
@@ -192,7 +211,11 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
       sessionId,
     });
     await n4.kill('SIGKILL');
-    const r = await runSign(ctx, { keyId: 'hot', message: msg(4) });
+    const r = await runSign(ctx, {
+      keyId: 'hot',
+      message: msg(4),
+      request: approvedMessage('req-4', msg(4)),
+    });
     assert.ok(verifies(r.signature, msg(4), key.groupPublicKey));
     await n4.restart();
     // Durable: the sealed nonce survived the crash, bound to its session; once only.
@@ -202,7 +225,13 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
       ),
     );
     const list = [commitment, ...others.map((o) => o.commitment)];
-    const body = { keyId: 'hot', sessionId, message: bytesToHex(msg(5)), commitments: list };
+    const body = {
+      keyId: 'hot',
+      sessionId,
+      message: bytesToHex(msg(5)),
+      commitments: list,
+      request: approvedMessage('req-5', msg(5)),
+    };
     await client(3).post('/v1/sign/share', body);
     await assert.rejects(client(3).post('/v1/sign/share', body), code('SIGNER_NONCE_USED'));
   });

@@ -4,7 +4,7 @@
 // share repaired.
 import assert from 'node:assert/strict';
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -20,8 +20,10 @@ import { ShareVault } from '../../src/signing/node/shares.ts';
 import { rampartAsync } from '../support/cli.ts';
 import { storeIndependent } from '../support/passes.ts';
 import {
+  approvedMessage,
   coordinatorKeyIn,
   type NodeProcess,
+  provisionNode,
   startNodes,
   stopNodes,
   TEST_PASSPHRASE,
@@ -52,6 +54,13 @@ describe('five signer nodes, end to end', { ...storeIndependent, timeout: 600_00
     return { ...r, json: json as Record<string, unknown> & { error?: { code: string } } };
   };
   const urls = () => nodes.map((n) => n.url).join(',');
+  let requests = 0;
+  /** Writes an approved request for MSG (alice and bob approve) and returns its file. */
+  const requestFile = (message = MSG) => {
+    const file = join(dir, `request-${++requests}.json`);
+    writeFileSync(file, JSON.stringify(approvedMessage(`req-e2e-${requests}`, message)));
+    return file;
+  };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rampart-nodes-e2e-'));
@@ -84,7 +93,7 @@ describe('five signer nodes, end to end', { ...storeIndependent, timeout: 600_00
     groupKey = dkg.json.groupPublicKey as string;
     assert.match(groupKey, /^[0-9a-f]{64}$/);
 
-    const s = await cli('signing', 'sign', '--key', 'cold-ed', '--message', bytesToHex(MSG));
+    const s = await cli('signing', 'sign', '--key', 'cold-ed', '--request', requestFile());
     assert.equal(s.code, 0, s.stdout + s.stderr);
     assert.equal(s.json.groupPublicKey, groupKey);
     assert.ok(
@@ -108,7 +117,7 @@ describe('five signer nodes, end to end', { ...storeIndependent, timeout: 600_00
       'cold-tr',
     );
     assert.equal(dkg.code, 0, dkg.stdout + dkg.stderr);
-    const s = await cli('signing', 'sign', '--key', 'cold-tr', '--message', bytesToHex(MSG));
+    const s = await cli('signing', 'sign', '--key', 'cold-tr', '--request', requestFile());
     assert.equal(s.code, 0, s.stdout + s.stderr);
     assert.ok(
       schnorr.verify(
@@ -133,7 +142,7 @@ describe('five signer nodes, end to end', { ...storeIndependent, timeout: 600_00
     assert.equal(r.json.generation, 2);
 
     // New shares still sign.
-    const s = await cli('signing', 'sign', '--key', 'cold-ed', '--message', bytesToHex(MSG));
+    const s = await cli('signing', 'sign', '--key', 'cold-ed', '--request', requestFile());
     assert.equal(s.code, 0, s.stdout + s.stderr);
     assert.ok(ed25519Verify(s.json.signature as string, MSG, groupKey));
 
@@ -173,6 +182,7 @@ describe('five signer nodes, end to end', { ...storeIndependent, timeout: 600_00
             sessionId,
             message: bytesToHex(MSG),
             commitments: listJson,
+            request: approvedMessage('req-e2e-stale', MSG),
           });
           shares[r2.identifier] = hexToBytes(r2.share);
         }
@@ -206,6 +216,7 @@ describe('five signer nodes, end to end', { ...storeIndependent, timeout: 600_00
     rmSync(lost.dataDir, { recursive: true, force: true });
     await lost.restart();
     assert.notEqual(lost.signingPublic, before, 'a new data directory means new node keys');
+    await provisionNode(lost.dataDir);
 
     const r = await cli('signing', 'repair', '--key', 'cold-ed', '--node', 'node-3');
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -215,7 +226,7 @@ describe('five signer nodes, end to end', { ...storeIndependent, timeout: 600_00
   test('two nodes killed: the other three (the repaired one among them) still sign', async () => {
     await nodes[0]!.kill('SIGKILL');
     await nodes[1]!.kill('SIGKILL');
-    const s = await cli('signing', 'sign', '--key', 'cold-ed', '--message', bytesToHex(MSG));
+    const s = await cli('signing', 'sign', '--key', 'cold-ed', '--request', requestFile());
     assert.equal(s.code, 0, s.stdout + s.stderr);
     const signers = (s.json.signers as { nodeId: string }[]).map((x) => x.nodeId).sort();
     assert.deepEqual(signers, ['node-3', 'node-4', 'node-5']);
@@ -223,7 +234,7 @@ describe('five signer nodes, end to end', { ...storeIndependent, timeout: 600_00
 
     // With a third node down there is no quorum: refused with a clear code, and audited.
     await nodes[3]!.kill('SIGKILL');
-    const no = await cli('signing', 'sign', '--key', 'cold-ed', '--message', bytesToHex(MSG));
+    const no = await cli('signing', 'sign', '--key', 'cold-ed', '--request', requestFile());
     assert.equal(no.code, 1);
     assert.equal(no.json.error?.code, 'SIGNING_TOO_FEW_SIGNERS');
     await Promise.all([nodes[0]!.restart(), nodes[1]!.restart(), nodes[3]!.restart()]);

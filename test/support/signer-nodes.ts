@@ -14,10 +14,14 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { bytesToHex } from '../../src/core/index.ts';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToBase64, bytesToHex } from '../../src/core/index.ts';
+import { defaultPolicy } from '../../src/custody/index.ts';
+import { signApproval } from '../../src/custody/requests/index.ts';
+import { nodePolicyVersion, recomputePayload } from '../../src/signing/authorize/index.ts';
 import { loadCoordinatorKey } from '../../src/signing/coordinator/index.ts';
 import { SOFTHSM2_MODULE } from '../../src/signing/keystore/index.ts';
-import type { NodeConfigInput } from '../../src/signing/node/index.ts';
+import { enroll, type NodeConfigInput, openNodeDb, setPolicy } from '../../src/signing/node/index.ts';
 import { RAMPART_BIN } from './cli.ts';
 
 export const TEST_PASSPHRASE = 'correct horse battery staple';
@@ -116,6 +120,8 @@ export interface StartNodesOptions {
   /** Crash points (RAMPART_SIGNER_FAULT) per node index. */
   faults?: Record<number, string>;
   ids?: string[];
+  /** Enroll TEST_APPROVERS and set TEST_NODE_POLICY on each node (default true). */
+  provision?: boolean;
 }
 
 export async function startNodeProcess(
@@ -202,18 +208,72 @@ export async function startNodeProcess(
 export async function startNodes(n: number, opts: StartNodesOptions): Promise<NodeProcess[]> {
   const ids = opts.ids ?? Array.from({ length: n }, (_, i) => `node-${i + 1}`);
   return Promise.all(
-    ids.map((id, i) =>
-      startNodeProcess(
+    ids.map(async (id, i) => {
+      const node = await startNodeProcess(
         id,
         opts.dir,
         opts.coordinator,
         opts.pkcs11?.includes(i) ? 'pkcs11' : 'passphrase',
         opts.faults?.[i],
-      ),
-    ),
+      );
+      if (opts.provision !== false) await provisionNode(node.dataDir);
+      return node;
+    }),
   );
 }
 
 export async function stopNodes(nodes: readonly NodeProcess[]): Promise<void> {
   await Promise.all(nodes.map((n) => n.kill('SIGTERM')));
+}
+
+/** Approvers for tests: Ed25519 keys enrolled on every node, and approved requests they sign. */
+export const TEST_APPROVERS = ['alice', 'bob', 'carol'].map((principal) => {
+  const secretKey = ed25519.utils.randomSecretKey();
+  return { principal, secretKey, publicKey: bytesToBase64(ed25519.getPublicKey(secretKey)) };
+});
+export const TEST_NODE_POLICY = {
+  transactionPolicy: defaultPolicy(),
+  otherPayloads: { approvals: 2, fromRoles: ['treasury'] },
+};
+
+/**
+ * Enrolls TEST_APPROVERS and sets TEST_NODE_POLICY in a node's own store, the way
+ * `rampart signer approvers apply` and `rampart signer policy set` do (a running node sees it at once).
+ */
+export async function provisionNode(dataDir: string): Promise<void> {
+  const db = await openNodeDb(dataDir);
+  try {
+    for (const a of TEST_APPROVERS)
+      await enroll(db, {
+        op: 'add-key',
+        principal: a.principal,
+        key: { type: 'ed25519', publicKey: a.publicKey },
+        roles: ['treasury'],
+        actor: 'node-operator:test',
+      });
+    await setPolicy(db, TEST_NODE_POLICY, 'node-operator:test');
+  } finally {
+    await db.close();
+  }
+}
+
+/** An approved signing request for a plain message, with approvals by `who` (default alice and bob). */
+export function approvedMessage(requestId: string, message: Uint8Array, who = ['alice', 'bob']) {
+  const payload = { kind: 'message' as const, message: bytesToBase64(message) };
+  const { digest } = recomputePayload(requestId, payload);
+  return {
+    requestId,
+    policyVersion: nodePolicyVersion(TEST_NODE_POLICY),
+    digest,
+    payload,
+    approvals: who.map((p) => {
+      const a = TEST_APPROVERS.find((x) => x.principal === p)!;
+      return {
+        type: 'ed25519',
+        approver: p,
+        digest,
+        signature: signApproval(a.secretKey, requestId, digest),
+      };
+    }),
+  };
 }

@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { bytesToHex, hexToBytes, InvalidInputError } from '../../core/index.ts';
+import { parseSigningRequest, recomputePayload } from '../../signing/authorize/index.ts';
 import {
   type CoordinatorContext,
+  getKey,
   listCeremonies,
   listKeys,
   loadCoordinatorKey,
@@ -66,16 +68,6 @@ function urls(list: string): string[] {
       throw new UsageError(`--nodes: "${u}" is not http(s)`);
   }
   return out;
-}
-
-function readMessage(o: { message?: string; messageFile?: string }): Uint8Array {
-  if ((o.message === undefined) === (o.messageFile === undefined))
-    throw new UsageError('give exactly one of --message <hex> or --message-file <file>');
-  if (o.message !== undefined) {
-    if (!/^([0-9a-fA-F]{2})+$/.test(o.message)) throw new UsageError('--message must be hex bytes');
-    return hexToBytes(o.message.toLowerCase());
-  }
-  return new Uint8Array(readFileSync(o.messageFile!));
 }
 
 export function signingCommand(program: Command, globals: () => GlobalOptions): void {
@@ -140,28 +132,29 @@ export function signingCommand(program: Command, globals: () => GlobalOptions): 
 
   signing
     .command('sign')
-    .description('sign through the nodes (two FROST rounds); prints the signature and the group public key')
+    .description(
+      'sign an approved request through the nodes (two FROST rounds; each node re-verifies the approvals and its policy); prints the signature and the group public key',
+    )
     .requiredOption('--key <id>', 'the key id')
-    .option('--request <file>', 'the approved signing request (JSON) each node re-verifies')
-    .option('--message <hex>', 'the exact bytes to sign, hex')
-    .option('--message-file <file>', 'the exact bytes to sign, from a file')
-    .action(async (o: { key: string; request?: string; message?: string; messageFile?: string }) => {
+    .requiredOption(
+      '--request <file>',
+      'the approved signing request (JSON): payload, digest, approvals, policy version',
+    )
+    .action(async (o: { key: string; request: string }) => {
       const g = globals();
-      const message = readMessage(o);
       let request: unknown;
-      if (o.request !== undefined) {
-        try {
-          request = JSON.parse(readFileSync(o.request, 'utf8'));
-        } catch (e) {
-          throw new InvalidInputError(
-            'SIGNING_REQUEST_FILE_INVALID',
-            `${o.request}: ${(e as Error).message}`,
-          );
-        }
+      try {
+        request = JSON.parse(readFileSync(o.request, 'utf8'));
+      } catch (e) {
+        throw new InvalidInputError('SIGNING_REQUEST_FILE_INVALID', `${o.request}: ${(e as Error).message}`);
       }
-      const r = await withCoordinator(g, 'sign', (ctx) =>
-        runSign(ctx, { keyId: o.key, message, ...(request === undefined ? {} : { request }) }),
-      );
+      const r = await withCoordinator(g, 'sign', async (ctx) => {
+        // The bytes to sign are recomputed from the raw payload here, as every node does again.
+        const req = parseSigningRequest(request);
+        const groupKey = (await getKey(ctx.ledger.store.db, o.key)).publicPackage.commitments[0]!;
+        const { message } = recomputePayload(req.requestId, req.payload, { outputKey: hexToBytes(groupKey) });
+        return runSign(ctx, { keyId: o.key, message, request });
+      });
       if (g.json) printJson(r);
       else
         process.stdout.write(

@@ -41,7 +41,7 @@ export interface NodeContext {
   readonly shares: ShareVault;
   readonly nonces: NonceBook;
   readonly ceremonies: CeremonyStates;
-  readonly authorize: SignAuthorizer | undefined;
+  readonly authorize: SignAuthorizer;
 }
 
 /** The participant that is this node (by its signing key), after checking the list. */

@@ -54,11 +54,48 @@ export interface NodeRequestNonceTable {
   expires_at: number;
 }
 
+/** The approvers this node trusts (authorize/approvers.ts), one row per principal. */
+export interface ApproverTable {
+  principal: string;
+  /** JSON: { roles, keys } */
+  enrollment: string;
+}
+
+/** The node's own audit log of enrollment and policy changes (written with the change). */
+export interface NodeAuditTable {
+  seq: number | undefined;
+  time: string;
+  actor: string;
+  action: string;
+  subject: string;
+  payload: string;
+}
+
+export interface NodePolicyTable {
+  id: number;
+  /** JSON of authorize's NodePolicy (the custody policy as parsed, and the quorum for other payloads). */
+  policy: string;
+  version: string;
+  set_at: string;
+  set_by: string;
+}
+
+/** Requests this node has authorized (authorize/replay.ts), kept durably. */
+export interface ReplayTable {
+  replay_key: string;
+  message_sha256: string;
+  first_authorized_at: string;
+}
+
 export interface NodeDatabase {
   identity: IdentityTable;
   shares: ShareTable;
   sessions: SessionTable;
   request_nonces: NodeRequestNonceTable;
+  approvers: ApproverTable;
+  node_audit: NodeAuditTable;
+  node_policy: NodePolicyTable;
+  replay: ReplayTable;
 }
 
 const migrations: Record<string, Migration> = {
@@ -101,6 +138,38 @@ const migrations: Record<string, Migration> = {
         .addColumn('nonce', 'text', (c) => c.notNull())
         .addColumn('expires_at', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('request_nonces_pk', ['key_id', 'nonce'])
+        .execute();
+    },
+  },
+  '0002-signer-authorize': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('approvers')
+        .addColumn('principal', 'text', (c) => c.primaryKey())
+        .addColumn('enrollment', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('node_audit')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('time', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('node_policy')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('policy', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('set_at', 'text', (c) => c.notNull())
+        .addColumn('set_by', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('replay')
+        .addColumn('replay_key', 'text', (c) => c.primaryKey())
+        .addColumn('message_sha256', 'text', (c) => c.notNull())
+        .addColumn('first_authorized_at', 'text', (c) => c.notNull())
         .execute();
     },
   },

@@ -1,4 +1,13 @@
 /** Signer nodes: one process per node, its own store and key store, an authenticated HTTP service. */
+
+export {
+  enroll,
+  readApprovers,
+  readPolicy,
+  setPolicy,
+  storeAuthorizer,
+  storeReplayGuard,
+} from './authorization.ts';
 export {
   loadNodeConfig,
   type NodeConfig,
@@ -7,6 +16,7 @@ export {
   parseNodeConfig,
 } from './config.ts';
 export type { Participant, SignAuthorizer } from './context.ts';
+export { type NodeDb, openNodeDb } from './db.ts';
 export type { DkgRound1Package, dkgRound1Body } from './dkg.ts';
 export type { Envelope } from './envelope.ts';
 export {

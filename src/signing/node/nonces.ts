@@ -113,8 +113,8 @@ export class NonceBook {
 
   /**
    * Round two (RFC 9591 §5.2): checks the session and the commitment list, destroys the nonce
-   * durably, and only then hands it to `sign`. `beforeUse` runs after the checks and before the
-   * nonce is consumed (the node's approval check: a refused request keeps its nonce unused).
+   * durably, and only then hands it to `sign`. `authorize` runs after the checks and before the
+   * nonce is consumed (the node's approval check: a refused request leaves the nonce unused).
    */
   async consume<T>(
     suite: FrostSuite,
@@ -124,7 +124,7 @@ export class NonceBook {
     sessionId: string,
     list: readonly CommitmentJson[],
     sign: (nonces: Nonces, list: NonceCommitments[]) => T,
-    beforeUse?: () => Promise<void>,
+    authorize: () => Promise<void>,
   ): Promise<T> {
     const row = await this.nodeDb.db
       .selectFrom('sessions')
@@ -174,7 +174,7 @@ export class NonceBook {
         { sessionId },
       );
 
-    if (beforeUse) await beforeUse();
+    await authorize();
 
     const plain = await this.keystore.open(
       sessionId,

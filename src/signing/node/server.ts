@@ -2,6 +2,7 @@
 import { bytesToHex } from '../../core/index.ts';
 import type { KeyStore } from '../keystore/index.ts';
 import { buildNodeApp } from './app.ts';
+import { storeAuthorizer } from './authorization.ts';
 import type { NodeConfig } from './config.ts';
 import { CeremonyStates, type NodeContext, type SignAuthorizer } from './context.ts';
 import { type NodeDb, openNodeDb } from './db.ts';
@@ -22,7 +23,10 @@ export interface RunningNode {
 
 export interface StartNodeOptions {
   env?: Record<string, string | undefined>;
-  /** The approval check run before a share is released (src/signing/authorize). */
+  /**
+   * The approval check run before a share is released; by default src/signing/authorize's check
+   * over the node's own store (approvers and policy set with `rampart signer approvers|policy`).
+   */
   authorize?: SignAuthorizer;
   log?: (line: string) => void;
 }
@@ -36,15 +40,19 @@ export async function startSignerNode(config: NodeConfig, opts: StartNodeOptions
     const { identity, created } = await loadOrCreateIdentity(nodeDb, keystore, config.id);
     const nonces = new NonceBook(nodeDb, keystore, config.nonceTtlSeconds);
     await nonces.expire();
+    const shares = new ShareVault(nodeDb, keystore);
     const ctx: NodeContext = {
       config,
       nodeDb,
       keystore,
       identity,
-      shares: new ShareVault(nodeDb, keystore),
+      shares,
       nonces,
       ceremonies: new CeremonyStates(),
-      authorize: opts.authorize,
+      // Never without a check: the node's own approvers, policy and replay record by default.
+      authorize:
+        opts.authorize ??
+        storeAuthorizer(nodeDb, async (keyId) => (await shares.find(keyId))?.public.commitments[0]),
     };
     const app = buildNodeApp(ctx, opts.log ? { log: opts.log } : {});
     await app.listen({ host: config.listen.host, port: config.listen.port });

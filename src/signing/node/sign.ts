@@ -49,7 +49,6 @@ export async function share(
   const message = hexToBytes(body.message);
   return ctx.shares.withKey(body.keyId, async (key, stored) => {
     const suite = getSuite(stored.suite);
-    const authorize = ctx.authorize;
     const s = await ctx.nonces.consume(
       suite,
       key,
@@ -58,9 +57,7 @@ export async function share(
       body.sessionId,
       body.commitments,
       (nonces, list) => suite.frost.signShare(key.secret, key.public, nonces, list, message),
-      authorize
-        ? () => authorize({ keyId: body.keyId, suite: suite.name, message, request: body.request })
-        : undefined,
+      () => ctx.authorize({ keyId: body.keyId, suite: suite.name, message, request: body.request }),
     );
     if (!(s instanceof Uint8Array))
       throw new RampartError('SIGNER_SHARE_FAILED', 'no signature share was produced', { status: 500 });
