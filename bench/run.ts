@@ -3,6 +3,7 @@ import { printTable, type Report } from './report.ts';
 
 const benches: Record<string, () => Promise<{ run: (log: (s: string) => void) => Promise<Report> }>> = {
   ledger: () => import('./ledger.ts'),
+  alliance: () => import('./alliance.ts'),
   access: () => import('./access.ts'),
   custody: () => import('./custody.ts'),
   reserves: () => import('./reserves.ts'),

@@ -209,21 +209,21 @@ export class AddressTable {
     }
   }
 
+  private lastMeta: ListingMeta | undefined;
+  private lastMetaId = -1;
+
   private metaId(meta: ListingMeta): number {
-    const k = JSON.stringify([
-      meta.source,
-      meta.reason,
-      meta.listedBy,
-      meta.confidence,
-      meta.tlp,
-      meta.objectId,
-    ]);
+    // Bulk loads pass the same object for every address: skip the key building then.
+    if (meta === this.lastMeta) return this.lastMetaId;
+    const k = `${meta.source}\u0000${meta.reason}\u0000${meta.listedBy}\u0000${meta.confidence}\u0000${meta.tlp}\u0000${meta.objectId}`;
     let id = this.metaIds.get(k);
     if (id === undefined) {
       id = this.metas.length;
       this.metas.push({ ...meta });
       this.metaIds.set(k, id);
     }
+    this.lastMeta = meta;
+    this.lastMetaId = id;
     return id;
   }
 
