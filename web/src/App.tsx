@@ -2,6 +2,7 @@
 import { EnrollPage } from './access/EnrollPage.tsx';
 import { AccessPage } from './access/AccessPage.tsx';
 import { SignInPage } from './access/SignInPage.tsx';
+import { AlliancePage } from './alliance/AlliancePage.tsx';
 import { ApprovalsPage } from './approvals/ApprovalsPage.tsx';
 import { AnalysePage } from './custody/AnalysePage.tsx';
 import { LedgerPage } from './ledger/LedgerPage.tsx';
@@ -23,6 +24,8 @@ export function App() {
           <ApprovalsPage />
         ) : current === '/access' ? (
           <AccessPage />
+        ) : current === '/alliance' ? (
+          <AlliancePage />
         ) : current === '/reserves' ? (
           <ReservesPage />
         ) : current === '/signin' ? (

@@ -7,7 +7,7 @@ const PAGES: { path: string; label: string; ready: boolean }[] = [
   { path: '/approvals', label: 'Approvals', ready: true },
   { path: '/custody/analyze', label: 'Custody', ready: true },
   { path: '/access', label: 'Access', ready: true },
-  { path: '/alliance', label: 'Alliance', ready: false },
+  { path: '/alliance', label: 'Alliance', ready: true },
   { path: '/reserves', label: 'Reserves', ready: true },
   { path: '/tracing', label: 'Tracing', ready: false },
 ];

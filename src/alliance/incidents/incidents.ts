@@ -22,9 +22,12 @@ import {
   type TlpLevel,
 } from '../stix/index.ts';
 import { addObjects, createApiRoot, createCollection, getApiRoot, listCollections } from '../taxii/store.ts';
+import { tlpOf } from '../taxii/tlp.ts';
 import type { StixValidator } from '../taxii/validator.ts';
 import { defaultStixValidator } from '../taxii/validator.ts';
 import { ownIdentity } from './identity.ts';
+import { addressesOf } from './receive.ts';
+import { allianceScreeningSink } from './screening-sink.ts';
 
 export const INCIDENT_LABEL = 'incident';
 export const ALLIANCE_API_ROOT = 'alliance';
@@ -146,6 +149,10 @@ export function incidentObjects(
   return { report: r, objects: [ap, coa, ...indicators, ...rels, r] };
 }
 
+/**
+ * Publish to the collection, and block the addresses here too: the declaring member holds what it
+ * asks the others to hold (source `alliance:local`, each address with its indicator and marking).
+ */
 async function publish(
   ledger: Ledger,
   collectionId: string,
@@ -153,6 +160,17 @@ async function publish(
   actor: string,
   validate: StixValidator,
 ) {
+  const title = String(objects.at(-1)?.['name'] ?? '');
+  const entries = objects.flatMap((o) =>
+    addressesOf(o).map((address) => ({
+      address,
+      reason: `incident: ${title}`.slice(0, 500),
+      objectId: o.id,
+      tlp: tlpOf(o),
+    })),
+  );
+  if (entries.length > 0)
+    await allianceScreeningSink(ledger).list(entries, { source: 'alliance:local', actor });
   await addObjects(ledger, {
     apiRoot: ALLIANCE_API_ROOT,
     collectionId,

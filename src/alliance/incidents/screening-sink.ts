@@ -5,26 +5,8 @@
  * truncated or mistyped one) are skipped and reported, never listed half-right.
  */
 import type { Ledger } from '../../ledger/index.ts';
-import { checkAddress, type NewListing, ScreeningSet } from '../screening/index.ts';
+import { checkAddress, currentScreeningSet, type NewListing, screeningSetFor } from '../screening/index.ts';
 import type { TlpLevel } from '../stix/index.ts';
-
-// One set per ledger in this process (the screening module's own per-ledger registry replaces this
-// once it is exported).
-const sets = new WeakMap<Ledger, Promise<ScreeningSet>>();
-function screeningSetFor(ledger: Ledger): Promise<ScreeningSet> {
-  let p = sets.get(ledger);
-  if (!p) {
-    p = ScreeningSet.open(ledger);
-    sets.set(ledger, p);
-    p.catch(() => sets.delete(ledger));
-  }
-  return p;
-}
-async function currentScreeningSet(ledger: Ledger): Promise<ScreeningSet> {
-  const set = await screeningSetFor(ledger);
-  await set.refresh();
-  return set;
-}
 
 export interface SinkEntry {
   address: string;
