@@ -143,4 +143,19 @@ describe('reserves attestation publishing', () => {
     assert.equal((await getAttestation(ledger)).seq, 2);
     await assert.rejects(getAttestation(ledger, 99), { code: 'RESERVES_ATTESTATION_NOT_FOUND' });
   });
+
+  test('two publications at once both land, one after the other, with their own numbers and entries', async () => {
+    const texts = await Promise.all([
+      exampleAttestationText({ date: '2026-11-27' }),
+      exampleAttestationText({ date: '2026-11-28' }),
+    ]);
+    const [a, b] = await Promise.all(texts.map((t) => publishAttestation(ledger, t, 'cli:test')));
+    assert.deepEqual([a!.seq, b!.seq].sort(), [3, 4]);
+    assert.notEqual(a!.ledgerIndex, b!.ledgerIndex);
+    for (const p of [a!, b!]) {
+      const entry = await ledger.entry(p.ledgerIndex);
+      assert.equal(entry.subject, `attestation:${p.seq}`);
+      assert.equal(entry.payload['statementSha256'], p.digest);
+    }
+  });
 });

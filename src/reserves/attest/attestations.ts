@@ -54,18 +54,21 @@ export async function publishAttestation(
   const digest = statementDigest(statement);
   const publishedAt = ledger.clock.now().toISOString();
   const { result, appended } = await ledger.transact(async (tx) => {
+    // The audit entry is appended at the end of this transaction, so its index is the ledger size
+    // now. Lock the head row first, as the append will (PostgreSQL; SQLite has one writer): two
+    // publications then run one after the other, and each reads the sequence number after the last.
+    const size = await tx.db
+      .selectFrom('ledger_head')
+      .select('size')
+      .where('id', '=', 1)
+      .$if(ledger.store.dialect === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirstOrThrow();
+    const ledgerIndex = Number(size.size);
     const last = await tx.db
       .selectFrom('reserves_attestations')
       .select((eb) => eb.fn.max('seq').as('seq'))
       .executeTakeFirst();
     const seq = Number(last?.seq ?? 0) + 1;
-    const size = await tx.db
-      .selectFrom('ledger_head')
-      .select('size')
-      .where('id', '=', 1)
-      .executeTakeFirstOrThrow();
-    // The audit entry is appended after the domain rows, in this transaction: its index is the size now.
-    const ledgerIndex = Number(size.size);
     await tx.db
       .insertInto('reserves_attestations')
       .values({
