@@ -130,6 +130,27 @@ describe('standalone verifier page (file://, network off)', storeIndependent, ()
       },
     );
     assert.equal(await verdict().getAttribute('data-ok'), 'true');
+    // a root that is neither a hash nor JSON is refused as such
+    await page.getByLabel(/Published root/).fill('not a root');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForFunction(
+      () =>
+        /ROOT_INPUT_INVALID/.test(document.querySelector('[data-testid=proof-verdict]')?.textContent ?? ''),
+      null,
+      { timeout: TIMEOUT },
+    );
+    // the ledger entry that published the root works too: its payload is the statement
+    await page
+      .getByLabel(/Published root/)
+      .fill(JSON.stringify({ action: 'reserves.liabilities.published', payload: statement }));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForFunction(
+      () => document.querySelectorAll('.proof-checks li[data-state="passed"]').length === 9,
+      null,
+      {
+        timeout: TIMEOUT,
+      },
+    );
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, 'reserves-verifier-page.png'), fullPage: true });
   });

@@ -50,13 +50,18 @@ export const CHECKS: { code: ProofCode; label: string }[] = [
   { code: PROOF_CODES.rootHash, label: 'The hashes along the path give the root hash' },
 ];
 
-/** The published root as the user gave it: a hash (hex) or the whole root statement (JSON). */
+/**
+ * The published root as the user gave it: a hash (hex), the root statement (JSON), or the ledger
+ * entry that published it (its payload is the statement).
+ */
 export function parseRoot(text: string): string | RootStatement | undefined | { error: string } {
   const t = text.trim();
   if (t === '') return undefined;
   if (t.startsWith('{')) {
     try {
-      return JSON.parse(t) as RootStatement;
+      const v = JSON.parse(t) as RootStatement | { payload?: RootStatement };
+      // the ledger entry that published it (`reserves.liabilities.published`) holds it as its payload
+      return 'payload' in v && v.payload ? v.payload : (v as RootStatement);
     } catch (e) {
       return { error: `the published root is not valid JSON: ${(e as Error).message}` };
     }
