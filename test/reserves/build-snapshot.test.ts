@@ -121,6 +121,8 @@ describe('reserves build: CSV and JSON lines', storeIndependent, () => {
     const b = await jsonl.run();
     assert.deepEqual(a.meta.root.totals, ['11', '1000000000000000000007', '3', '11']);
     assert.deepEqual(b.meta.root.totals, a.meta.root.totals);
+    // same balances, new build secret and permutation: unlinkable roots and salts (§3.1)
+    assert.notEqual(b.meta.root.hash, a.meta.root.hash);
     assert.equal(a.meta.users, 3);
     const t = StoredTree.open(a.dir);
     try {

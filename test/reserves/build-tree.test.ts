@@ -113,7 +113,7 @@ describe('reserves build: a tree of three chunks, checked node by node', storeIn
   });
 
   test('the private files are readable by the owner only', () => {
-    for (const f of ['salts.bin', 'index.bin', 'level-0.bin', 'meta.json'])
+    for (const f of ['secret.key', 'index.bin', 'level-0.bin', 'meta.json'])
       assert.equal(statSync(join(dir, f)).mode & 0o077, 0, f);
   });
 });

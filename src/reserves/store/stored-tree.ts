@@ -1,13 +1,14 @@
 /**
  * A built tree on disk (docs/proof-of-reserves.md §5.4): proofs by user from the level files with
- * positioned reads — one or two index probes, the leaf, its salt and one sibling per height.
+ * positioned reads — one or two index probes, the leaf and one sibling per height; the salt is
+ * derived again from the build secret (§3.1).
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { NotFoundError, sha256, utf8 } from '../../core/index.ts';
+import { hexToBytes, NotFoundError, sha256, utf8 } from '../../core/index.ts';
 import type { StoredMeta } from '../tree/build.ts';
 import { FINGERPRINT_BYTES } from '../tree/chunk.ts';
-import { SALT_BYTES } from '../tree/encoding.ts';
+import { saltInput } from '../tree/encoding.ts';
 import { proofAt } from '../tree/proof.ts';
 import type { InclusionProof } from '../verify/proof.ts';
 import { probeIndex, readIndexHeader } from './user-index.ts';
@@ -15,7 +16,7 @@ import { probeIndex, readIndexHeader } from './user-index.ts';
 export class StoredTree {
   readonly meta: StoredMeta;
   private readonly levelFds: number[] = [];
-  private readonly saltFd: number;
+  private readonly secret: Uint8Array;
   private readonly indexFd: number;
   private readonly indexHeader: Uint32Array;
 
@@ -23,7 +24,7 @@ export class StoredTree {
     this.meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as StoredMeta;
     for (let l = 0; l <= this.meta.height; l++)
       this.levelFds.push(openSync(join(dir, `level-${l}.bin`), 'r'));
-    this.saltFd = openSync(join(dir, 'salts.bin'), 'r');
+    this.secret = hexToBytes(readFileSync(join(dir, 'secret.key'), 'utf8').trim());
     this.indexFd = openSync(join(dir, 'index.bin'), 'r');
     this.indexHeader = readIndexHeader(this.indexFd);
   }
@@ -49,10 +50,8 @@ export class StoredTree {
 
   /** The proof for `user`, or undefined when the user is not in this build. */
   proof(user: string): InclusionProof | undefined {
-    const fp = sha256(utf8(user)).subarray(0, FINGERPRINT_BYTES);
-    for (const position of probeIndex(this.indexFd, this.indexHeader, fp)) {
-      const salt = new Uint8Array(SALT_BYTES);
-      readSync(this.saltFd, salt, 0, SALT_BYTES, position * SALT_BYTES);
+    const salt = sha256(saltInput(this.secret, utf8(user)));
+    for (const position of probeIndex(this.indexFd, this.indexHeader, salt.subarray(0, FINGERPRINT_BYTES))) {
       const p = proofAt(this.meta, this.readNode, user, salt, position);
       if (p) return p;
     }
@@ -60,6 +59,6 @@ export class StoredTree {
   }
 
   close(): void {
-    for (const fd of [...this.levelFds, this.saltFd, this.indexFd]) closeSync(fd);
+    for (const fd of [...this.levelFds, this.indexFd]) closeSync(fd);
   }
 }

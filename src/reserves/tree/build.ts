@@ -1,7 +1,7 @@
 /**
  * The streaming build (docs/proof-of-reserves.md §5.3): the snapshot file is read in blocks and cut
  * into chunks of 2^16 lines whose raw bytes go to worker threads (one per core); results are written
- * in chunk order to the level files, the salts file and the user index; heights above 16 are built
+ * in chunk order to the level files and the user index; heights above 16 are built
  * from the chunk roots. Nothing is kept per user in JavaScript objects. On any error the partial
  * build directory is removed and nothing is left to publish.
  */
@@ -174,8 +174,9 @@ export async function buildTree(o: BuildOptions): Promise<{ dir: string; meta: S
     const levelFds: number[] = [];
     for (let l = 0; l <= CHUNK_HEIGHT; l++) levelFds.push(openSync(join(dir, `level-${l}.bin`), 'w', 0o600));
     fds.push(...levelFds);
-    const saltFd = openSync(join(dir, 'salts.bin'), 'w', 0o600);
-    fds.push(saltFd);
+    // The build secret: every user's salt derives from it (§3.1); private, like the index.
+    const secret = new Uint8Array(randomFillSync(new Uint8Array(32)));
+    writeFileSync(join(dir, 'secret.key'), Buffer.from(secret).toString('hex'), { mode: 0o600 });
 
     index = new UserIndexWriter(dir);
     const chunkRoots: Uint8Array[] = [];
@@ -214,7 +215,6 @@ export async function buildTree(o: BuildOptions): Promise<{ dir: string; meta: S
         if (l === CHUNK_HEIGHT) chunkRoots.push(r.levels.slice(off, off + R));
         off += len;
       }
-      writeAll(saltFd, r.salts);
       const base = seq * CHUNK_ROWS;
       for (let i = 0; i < r.rows; i++)
         index!.add(r.fingerprints, i * FINGERPRINT_BYTES, base + r.positions[i]!, first + i);
@@ -231,6 +231,7 @@ export async function buildTree(o: BuildOptions): Promise<{ dir: string; meta: S
         rows: c.rows,
         firstLine: c.firstLine,
         layout,
+        secret,
       };
       const reply = new Promise<ChunkReply>((resolve, reject) => waiting.set(task.seq, { resolve, reject }));
       // Awaited in order below; a worker failure after an earlier error must not go unhandled.

@@ -1,10 +1,19 @@
 /**
  * One chunk of the streaming build (docs/proof-of-reserves.md §5.2–§5.3): up to 2^16 parsed rows →
- * salts, commitments, leaves at a random permutation of the chunk's positions, and the chunk's
- * subtree up to height 16. Pure given `hash` and `random`; the worker threads call it.
+ * salts (derived from the build secret), commitments, leaves at a random permutation of the chunk's
+ * positions, and the chunk's subtree up to height 16. Pure given `hash` and `random`; the worker
+ * threads call it.
  */
 import type { ParsedRows } from '../snapshot/parse.ts';
-import { HASH_BYTES, recordBytes, SALT_BYTES, TAG_COMMITMENT, TAG_LEAF, VALUE_BYTES } from './encoding.ts';
+import {
+  HASH_BYTES,
+  recordBytes,
+  SALT_BYTES,
+  TAG_COMMITMENT,
+  TAG_LEAF,
+  TAG_SALT,
+  VALUE_BYTES,
+} from './encoding.ts';
 import { buildLevels, type HashFn, paddingRecord } from './levels.ts';
 
 export const CHUNK_HEIGHT = 16;
@@ -17,9 +26,7 @@ export interface ChunkResult {
   /** Levels 0…16 of the chunk's subtree, concatenated; `levelCounts[l]` records at level l. */
   levels: Uint8Array;
   levelCounts: number[];
-  /** Salt of the user at chunk position p at p·32. */
-  salts: Uint8Array;
-  /** Fingerprint of row r (SHA-256(id)[0..12]) at r·12. */
+  /** Fingerprint of row r (its salt's first 12 bytes, §5.4) at r·12. */
   fingerprints: Uint8Array;
   /** Chunk position of row r. */
   positions: Uint32Array;
@@ -57,18 +64,18 @@ export function buildChunk(
   assets: number,
   hash: HashFn,
   random: (n: number) => Uint8Array,
+  /** The build's 32-byte secret the salts derive from (§3.1). */
+  secret: Uint8Array,
 ): ChunkResult {
   const m = parsed.count;
   const R = recordBytes(assets);
   const B = assets * VALUE_BYTES;
   const perm = randomPermutation(m, random);
-  const salts = new Uint8Array(m * SALT_BYTES);
-  salts.set(random(m * SALT_BYTES));
   const fingerprints = new Uint8Array(m * 12);
   const leaves = new Uint8Array(m * R);
   // Exact-length scratch inputs, one per id length, so no view is made per row (hashing is
   // dominated by per-call overhead: see bench/reserves.ts).
-  const idIn: Uint8Array[] = [];
+  const saltIn: Uint8Array[] = [];
   const commitIn: Uint8Array[] = [];
   const leafIn = new Uint8Array(1 + HASH_BYTES + B);
   leafIn[0] = TAG_LEAF;
@@ -77,22 +84,24 @@ export function buildChunk(
   for (let r = 0; r < m; r++) {
     const from = parsed.idStart[r]!;
     const len = parsed.idStart[r + 1]! - from;
-    let idb = idIn[len];
+    let sin = saltIn[len];
     let cin = commitIn[len];
-    if (!idb || !cin) {
-      idb = idIn[len] = new Uint8Array(len);
+    if (!sin || !cin) {
+      sin = saltIn[len] = new Uint8Array(1 + SALT_BYTES + len);
+      sin[0] = TAG_SALT;
+      sin.set(secret, 1);
       cin = commitIn[len] = new Uint8Array(1 + SALT_BYTES + len);
       cin[0] = TAG_COMMITMENT;
     }
     for (let i = 0; i < len; i++) {
       const c = ids[from + i]!;
-      idb[i] = c;
+      sin[1 + SALT_BYTES + i] = c;
       cin[1 + SALT_BYTES + i] = c;
     }
-    fingerprints.set(hash(idb).subarray(0, FINGERPRINT_BYTES), r * FINGERPRINT_BYTES);
+    const salt = hash(sin);
+    for (let i = 0; i < FINGERPRINT_BYTES; i++) fingerprints[r * FINGERPRINT_BYTES + i] = salt[i]!;
+    for (let i = 0; i < SALT_BYTES; i++) cin[1 + i] = salt[i]!;
     const p = perm[r]!;
-    const so = p * SALT_BYTES;
-    for (let i = 0; i < SALT_BYTES; i++) cin[1 + i] = salts[so + i]!;
     leafIn.set(hash(cin), 1);
     const bo = r * B;
     const lo = p * R;
@@ -103,7 +112,6 @@ export function buildChunk(
     }
     leaves.set(hash(leafIn), lo);
   }
-  // Salts were drawn per position above (salt of position p), so `salts` is already by position.
   const levels = buildLevels(leaves, m, assets, CHUNK_HEIGHT, hash, () =>
     paddingRecord(assets, hash, random(32)),
   );
@@ -119,7 +127,6 @@ export function buildChunk(
     rows: m,
     levels: out,
     levelCounts: levels.map((l) => l.length / R),
-    salts,
     fingerprints,
     positions: perm,
   };

@@ -2,6 +2,7 @@
  * The byte encodings of the proof-of-liabilities tree (docs/proof-of-reserves.md §3–§5). Pure and
  * browser-safe: the builder (node:crypto) and the verifier (@noble/hashes) hash exactly these bytes.
  *
+ *   salt       = SHA-256(0x04 || build secret[32] || utf8(user id))                 §3.1
  *   commitment = SHA-256(0x03 || salt[32] || utf8(user id))                         §3.1
  *   leaf       = SHA-256(0x00 || commitment[32] || balance_1[16] || … || balance_K[16])  §3.2
  *   node       = SHA-256(0x01 || left.hash[32] || left.sums[16K] || right.hash[32] || right.sums[16K])  §3.3
@@ -15,6 +16,7 @@ export const TAG_LEAF = 0x00;
 export const TAG_NODE = 0x01;
 export const TAG_PADDING = 0x02;
 export const TAG_COMMITMENT = 0x03;
+export const TAG_SALT = 0x04;
 
 export const HASH_BYTES = 32;
 export const SALT_BYTES = 32;
@@ -100,6 +102,15 @@ export function addSums(
     if (carry !== 0) return false;
   }
   return true;
+}
+
+/** 0x04 || build secret || utf8(user id): the salt preimage (§3.1). */
+export function saltInput(secret: Uint8Array, userId: Uint8Array): Uint8Array {
+  const out = new Uint8Array(1 + SALT_BYTES + userId.length);
+  out[0] = TAG_SALT;
+  out.set(secret, 1);
+  out.set(userId, 1 + SALT_BYTES);
+  return out;
 }
 
 /** 0x03 || salt || utf8(user id): the commitment preimage (§3.1). */

@@ -1,6 +1,6 @@
 /**
  * A build worker thread (docs/proof-of-reserves.md §5.3 step 2): raw chunk bytes in, the chunk's
- * subtree levels, salts, fingerprints and positions out (transferred, not copied). SHA-256 from
+ * subtree levels, fingerprints and positions out (transferred, not copied). SHA-256 from
  * node:crypto (OpenSSL, SHA-NI where the CPU has it); the verifier's noble hashes agree (tested).
  */
 import { hash as opensslHash, randomFillSync } from 'node:crypto';
@@ -15,6 +15,8 @@ export interface ChunkTask {
   rows: number;
   firstLine: number;
   layout: Layout;
+  /** The build secret the salts derive from (§3.1). */
+  secret: Uint8Array;
 }
 
 export type ChunkReply =
@@ -24,7 +26,6 @@ export type ChunkReply =
       rows: number;
       levels: Uint8Array;
       levelCounts: number[];
-      salts: Uint8Array;
       fingerprints: Uint8Array;
       positions: Uint32Array;
     }
@@ -36,11 +37,10 @@ const random = (n: number): Uint8Array => randomFillSync(new Uint8Array(n));
 parentPort?.on('message', (t: ChunkTask) => {
   try {
     const parsed = parseRows(new Uint8Array(t.bytes), t.rows, t.firstLine, t.layout);
-    const r = buildChunk(parsed, t.layout.assets.length, sha256, random);
+    const r = buildChunk(parsed, t.layout.assets.length, sha256, random, t.secret);
     const reply: ChunkReply = { seq: t.seq, ok: true, ...r };
     parentPort!.postMessage(reply, [
       r.levels.buffer as ArrayBuffer,
-      r.salts.buffer as ArrayBuffer,
       r.fingerprints.buffer as ArrayBuffer,
       r.positions.buffer as ArrayBuffer,
     ]);
