@@ -101,6 +101,13 @@ describe('console: Reserves page', () => {
       'USDT1.000000 covered50000000000005000000000000',
     ]);
     assert.equal(await page.getByTestId('liabilities-root').textContent(), statement.root.hash);
+    const provenAt = page.getByTestId('proven-at');
+    await provenAt.waitFor({ timeout: TIMEOUT });
+    assert.match(
+      (await provenAt.textContent()) ?? '',
+      /Proven at bip122:000000000019d6689c085ae165831e93 block 870123, eip155:1 block 21000000 by 4 addresses/,
+    );
+    assert.equal(await page.getByTestId('proven-addresses').locator('tbody tr').count(), 4);
   });
 
   test('the history chart is an accessible SVG, with the same numbers in a table beside it', async () => {

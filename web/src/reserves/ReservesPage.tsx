@@ -7,7 +7,14 @@ import { useEffect, useState } from 'react';
 import { utcTime } from '../format.ts';
 import { ProofVerifier } from './ProofVerifier.tsx';
 import { assetsOf, RatioChart } from './RatioChart.tsx';
-import { type AttestationSummary, fetchHistory, fetchRatio, type RatioView } from './reservesApi.ts';
+import {
+  type AttestationStatementView,
+  type AttestationSummary,
+  fetchHistory,
+  fetchRatio,
+  fetchStatement,
+  type RatioView,
+} from './reservesApi.ts';
 import './reserves.css';
 
 type Load =
@@ -129,6 +136,7 @@ function Overview({ ratio, history }: { ratio: RatioView; history: AttestationSu
             </tbody>
           </table>
           <p className="muted mono">statement sha256 {a.digest}</p>
+          <ProvenAt seq={a.seq} />
         </section>
       )}
 
@@ -204,5 +212,66 @@ function RatioHistoryTable({ history }: { history: AttestationSummary[] }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** Where the reserves were proven: each chain's block, and every address with its balances. */
+function ProvenAt({ seq }: { seq: number }) {
+  const [st, setSt] = useState<AttestationStatementView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const ac = new AbortController();
+    fetchStatement(seq, ac.signal)
+      .then(setSt)
+      .catch((e: { name?: string; message: string }) => {
+        if (e.name !== 'AbortError') setError(e.message);
+      });
+    return () => ac.abort();
+  }, [seq]);
+  if (error) return <p className="muted">Cannot load the statement: {error}</p>;
+  if (!st) return null;
+  return (
+    <>
+      <p data-testid="proven-at">
+        Proven at{' '}
+        {st.chains.map((c, i) => (
+          <span key={c.chain}>
+            {i > 0 && ', '}
+            <code>{c.chain}</code> block {c.number}
+          </span>
+        ))}{' '}
+        by {st.addresses.length} address{st.addresses.length === 1 ? '' : 'es'} with an ownership signature.
+      </p>
+      <details>
+        <summary>Addresses and balances</summary>
+        <table className="history" data-testid="proven-addresses">
+          <caption>
+            Every address of the statement, with its ownership proof and balances (base units)
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Chain</th>
+              <th scope="col">Address</th>
+              <th scope="col">Proof</th>
+              <th scope="col">Balances</th>
+            </tr>
+          </thead>
+          <tbody>
+            {st.addresses.map((x) => (
+              <tr key={`${x.chain}/${x.address}`}>
+                <td className="mono">{x.chain}</td>
+                <td className="mono">{x.address}</td>
+                <td>{x.scheme}</td>
+                <td className="mono">
+                  {Object.entries(x.balances)
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(' · ')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </>
   );
 }

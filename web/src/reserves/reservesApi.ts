@@ -70,3 +70,17 @@ export async function fetchHistory(signal?: AbortSignal): Promise<AttestationSum
   if (!Array.isArray(body)) throw new ApiError('BAD_RESPONSE', 'the attestation history is not a list', 200);
   return body.map((a, i) => checkSummary(a, `attestation ${i} of the history`));
 }
+
+export interface AttestationStatementView {
+  chains: { chain: string; number: string; hash: string }[];
+  addresses: { chain: string; address: string; scheme: string; balances: Record<string, string> }[];
+}
+
+/** The full statement of an attestation: where and at which blocks the reserves were proven. */
+export async function fetchStatement(seq: number, signal?: AbortSignal): Promise<AttestationStatementView> {
+  const body = await getJson(`/api/v1/reserves/attestations/${seq}`, signal);
+  const st = isRecord(body) ? body['statement'] : undefined;
+  if (!isRecord(st) || !Array.isArray(st['chains']) || !Array.isArray(st['addresses']))
+    throw new ApiError('BAD_RESPONSE', `attestation #${seq} has no statement`, 200);
+  return st as unknown as AttestationStatementView;
+}
