@@ -151,6 +151,7 @@ export class Authorizer {
   }
 
   private async touch(access: EffectiveAccess, permission: string): Promise<void> {
+    if (access.grants.length === 0) return;
     const map = await this.roleMap();
     const now = this.ledger.clock.now();
     const due = access.grants

@@ -15,18 +15,30 @@ export interface AuthorizedPrincipal {
   authorize: (permission: string, req: FastifyRequest) => Promise<void>;
 }
 
+/** The grants' permissions plus a key's own, computed once per cached access (the signed-request path is hot). */
+const mergedSets = new WeakMap<EffectiveAccess, Map<string, ReadonlySet<string>>>();
+function merged(access: EffectiveAccess, extra: string[]): ReadonlySet<string> {
+  let byKey = mergedSets.get(access);
+  if (!byKey) {
+    byKey = new Map();
+    mergedSets.set(access, byKey);
+  }
+  const key = extra.join('\n');
+  let set = byKey.get(key);
+  if (!set) {
+    set = new Set([...access.permissions, ...extra]);
+    byKey.set(key, set);
+  }
+  return set;
+}
+
 export async function grantedPrincipal(
   ledger: Ledger,
   p: { id: string; kind: 'user' | 'service'; alsoPermissions?: Iterable<string> },
 ): Promise<AuthorizedPrincipal> {
   const authorizer = authorizerFor(ledger);
   const access: EffectiveAccess = await authorizer.access(p.id);
-  let permissions = access.permissions;
-  if (p.alsoPermissions) {
-    const all = new Set(access.permissions);
-    for (const x of p.alsoPermissions) all.add(x);
-    permissions = all;
-  }
+  const permissions = p.alsoPermissions ? merged(access, [...p.alsoPermissions]) : access.permissions;
   return {
     id: p.id,
     kind: p.kind,
