@@ -35,7 +35,7 @@ function signed(created: Date, nonce: string): HttpRequest {
   };
   return {
     ...req,
-    headers: signRequest(req, { keyId: B14_KEY_ID, privateKey: B14_PRIVATE_KEY, created, nonce }),
+    headers: { ...signRequest(req, { keyId: B14_KEY_ID, privateKey: B14_PRIVATE_KEY, created, nonce }) },
   };
 }
 

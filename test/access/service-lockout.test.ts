@@ -69,10 +69,12 @@ describe('over HTTP', () => {
   const call = (key: Uint8Array) => {
     const url = `${srv.url}/api/v1/custody/wallets`;
     return fetch(url, {
-      headers: signRequest(
-        { method: 'GET', url, headers: {} },
-        { keyId: 'bot-2-key', privateKey: key, created: new Date() },
-      ),
+      headers: {
+        ...signRequest(
+          { method: 'GET', url, headers: {} },
+          { keyId: 'bot-2-key', privateKey: key, created: new Date() },
+        ),
+      },
     });
   };
 
