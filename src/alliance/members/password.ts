@@ -19,21 +19,33 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 const verified = new Map<string, Uint8Array>();
+/** Verifications in progress, by digest: concurrent requests with the same credentials share one scrypt. */
+const inFlight = new Map<string, Promise<boolean>>();
 
 export async function verifyPassword(stored: string, password: string): Promise<boolean> {
   const digest = sha256(utf8(`${stored}\u0000${password}`));
   const cached = verified.get(stored);
   if (cached && timingSafeEqual(cached, digest)) return true;
+  const key = Buffer.from(digest).toString('hex');
+  let p = inFlight.get(key);
+  if (!p) {
+    p = scryptCheck(stored, password).finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  const ok = await p;
+  if (ok) {
+    if (verified.size > 10_000) verified.clear();
+    verified.set(stored, digest);
+  }
+  return ok;
+}
+
+async function scryptCheck(stored: string, password: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
   const salt = base64ToBytes(parts[4]!);
   const want = base64ToBytes(parts[5]!);
   const got = await scryptAsync(utf8(password), salt, { N: n, r, p, dkLen: want.length });
-  const ok = got.length === want.length && timingSafeEqual(got, want);
-  if (ok) {
-    if (verified.size > 10_000) verified.clear();
-    verified.set(stored, digest);
-  }
-  return ok;
+  return got.length === want.length && timingSafeEqual(got, want);
 }

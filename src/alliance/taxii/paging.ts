@@ -94,3 +94,14 @@ export function paginate<T extends VersionRow>(
   }
   return page;
 }
+
+/** The date_added position a `next` token names, if it reads as one (checked fully by paginate). */
+export function cursorDateOf(next: unknown): string | undefined {
+  if (typeof next !== 'string') return undefined;
+  try {
+    const c = JSON.parse(Buffer.from(next, 'base64url').toString('utf8')) as Partial<Cursor>;
+    return typeof c.d === 'string' ? c.d : undefined;
+  } catch {
+    return undefined;
+  }
+}

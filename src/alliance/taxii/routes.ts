@@ -14,7 +14,7 @@ import { toTaxiiError } from './errors.ts';
 import { type FilterField, parseFilters, selectVersions } from './filters.ts';
 import { acceptsTaxii21, isTaxii21ContentType, TAXII_MEDIA_TYPE } from './media.ts';
 import { mediaTypeFor } from './objects.ts';
-import { DEFAULT_MAX_PAGE_SIZE, filterDigest, paginate, parseLimit } from './paging.ts';
+import { cursorDateOf, DEFAULT_MAX_PAGE_SIZE, filterDigest, paginate, parseLimit } from './paging.ts';
 import {
   addObjects,
   type Collection,
@@ -25,12 +25,14 @@ import {
   listApiRoots,
   listCollections,
   loadBodies,
+  loadRawBodies,
   loadVersionRows,
 } from './store.ts';
 import { basicStixChecks, type StixValidator } from './validator.ts';
 
 /** Told what members received and added: incidents record deliveries and acknowledgements from it. */
 export interface TaxiiObserver {
+  /** Reports served to a caller (objects of other types are not passed, to keep serving cheap). */
   served?(caller: Caller, collectionId: string, objects: readonly Record<string, unknown>[]): Promise<void>;
   added?(caller: Caller, collectionId: string, objects: readonly Record<string, unknown>[]): Promise<void>;
 }
@@ -253,6 +255,8 @@ export const taxiiRoutes: FastifyPluginAsync<TaxiiRouteOptions> = async (app, o)
       // For one object every visible version is loaded: "not found" (404) differs from "filtered out" ({}).
       ...(f.addedAfter !== undefined && objectId === undefined ? { addedAfter: f.addedAfter } : {}),
       ...(objectId !== undefined ? { objectId } : {}),
+      // A later page only concerns objects with some version at or after the cursor's position.
+      ...(objectId === undefined && cursorDateOf(q['next']) ? { activeSince: cursorDateOf(q['next'])! } : {}),
       ...(allowed.has('id') && f.ids ? { ids: f.ids } : {}),
       ...(allowed.has('type') && f.types ? { types: f.types } : {}),
     });
@@ -294,9 +298,21 @@ export const taxiiRoutes: FastifyPluginAsync<TaxiiRouteOptions> = async (app, o)
     const col = await collectionOr404(p.root!, p.cid!);
     mustRead(c, col);
     const pg = await page(req, c, col, OBJECTS_FILTERS);
-    const bodies = await loadBodies(db, col.id, pg.items);
-    if (o.observer?.served && bodies.length) await o.observer.served(c, col.id, bodies);
-    return send(reply, envelope(bodies, pg.more, pg.next), pg);
+    // The stored JSON goes out as is (no parse and re-encode of every object).
+    const raws = await loadRawBodies(db, col.id, pg.items);
+    if (o.observer?.served) {
+      const reports = raws
+        .filter((_, i) => pg.items[i]!.type === 'report')
+        .map((r) => JSON.parse(r) as Record<string, unknown>);
+      if (reports.length) await o.observer.served(c, col.id, reports);
+    }
+    if (pg.first) reply.header('X-TAXII-Date-Added-First', pg.first);
+    if (pg.last) reply.header('X-TAXII-Date-Added-Last', pg.last);
+    const body =
+      raws.length === 0
+        ? '{}'
+        : `{"more":${pg.more},${pg.next ? `"next":${JSON.stringify(pg.next)},` : ''}"objects":[${raws.join(',')}]}`;
+    return reply.code(200).header('content-type', TAXII_MEDIA_TYPE).send(body);
   });
 
   route(

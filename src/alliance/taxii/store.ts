@@ -381,7 +381,14 @@ export async function loadVersionRows(
   db: Kysely<Database>,
   collectionId: string,
   visibility: Visibility,
-  narrow: { addedAfter?: string; ids?: string[]; types?: string[]; objectId?: string } = {},
+  narrow: {
+    addedAfter?: string;
+    ids?: string[];
+    types?: string[];
+    objectId?: string;
+    /** Only objects with a version added at or after this (the `next` cursor's position). */
+    activeSince?: string;
+  } = {},
 ): Promise<StoredVersion[]> {
   let q = db
     .selectFrom('taxii_objects')
@@ -401,6 +408,16 @@ export async function loadVersionRows(
         .where('t2.date_added', '>', after),
     );
   }
+  if (narrow.activeSince !== undefined) {
+    const since = narrow.activeSince;
+    q = q.where('object_id', 'in', (sq) =>
+      sq
+        .selectFrom('taxii_objects as t3')
+        .select('t3.object_id')
+        .where('t3.collection_id', '=', collectionId)
+        .where('t3.date_added', '>=', since),
+    );
+  }
   const rows = await q.execute();
   return rows.map((r) => ({
     objectId: r.object_id,
@@ -412,6 +429,26 @@ export async function loadVersionRows(
     tlp: r.tlp as TlpLevel,
     addedBy: r.added_by,
   }));
+}
+
+/** The stored JSON text of these versions, in the same order (served as is: no parse, no re-encode). */
+export async function loadRawBodies(
+  db: Kysely<Database>,
+  collectionId: string,
+  rows: readonly VersionRow[],
+): Promise<string[]> {
+  const out = new Map<string, string>();
+  const ids = [...new Set(rows.map((r) => r.objectId))];
+  for (let i = 0; i < ids.length; i += 500) {
+    const got = await db
+      .selectFrom('taxii_objects')
+      .select(['object_id', 'version_key', 'spec_version', 'object'])
+      .where('collection_id', '=', collectionId)
+      .where('object_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const g of got) out.set(`${g.object_id} ${g.version_key} ${g.spec_version}`, g.object);
+  }
+  return rows.map((r) => out.get(`${r.objectId} ${r.versionKey} ${r.specVersion}`)!);
 }
 
 /** The stored bodies of these versions, in the same order. */
