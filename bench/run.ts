@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ run: (log: (s: string) => void) =>
   ledger: () => import('./ledger.ts'),
   alliance: () => import('./alliance.ts'),
   access: () => import('./access.ts'),
+  authz: () => import('./authz.ts'),
   custody: () => import('./custody.ts'),
   reserves: () => import('./reserves.ts'),
   'reserves-attest': () => import('./reserves-attest.ts'),

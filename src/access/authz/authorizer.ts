@@ -16,6 +16,7 @@ import {
   type PreparedConditions,
   prepareConditions,
   requestContext,
+  type Verdict,
 } from './cedar-engine.ts';
 import { currentConditions } from './conditions-store.ts';
 import { generationOf } from './generation.ts';
@@ -26,6 +27,7 @@ const PRINCIPAL_TTL_MS = 2_000;
 const ROLES_TTL_MS = 5_000;
 const CONDITIONS_TTL_MS = 5_000;
 const TOUCH_EVERY_MS = 60_000;
+const MAX_VERDICTS = 10_000;
 
 export interface EffectiveAccess {
   principal: string;
@@ -50,6 +52,7 @@ export class Authorizer {
     { access: EffectiveAccess; at: number; until: string | null }
   >();
   private readonly touched = new Map<string, number>();
+  private readonly verdicts = new Map<string, Verdict>();
 
   constructor(private readonly ledger: Ledger) {}
 
@@ -60,6 +63,7 @@ export class Authorizer {
     this.roles = undefined;
     this.conditions = undefined;
     this.principals.clear();
+    this.verdicts.clear();
   }
 
   async roleMap(): Promise<Map<string, readonly string[]>> {
@@ -119,12 +123,21 @@ export class Authorizer {
       const stepUpAge = prepared.needsStepUp(permission)
         ? await this.stepUpAge(facts.sessionId, now)
         : undefined;
-      const verdict = evaluateConditions(prepared, {
-        principal: access.principal,
-        roles: access.roles,
-        permission,
-        context: requestContext(now, facts.sourceIp, stepUpAge),
-      });
+      const context = requestContext(now, facts.sourceIp, stepUpAge);
+      // A decision is a pure function of the policy set, principal, roles, permission and context,
+      // so it is remembered for exactly that key (the minute of day is part of it).
+      const key = `${prepared.setId}\u0000${access.principal}\u0000${access.roles.join(',')}\u0000${permission}\u0000${context.minuteOfDay}\u0000${context.weekday}\u0000${context.sourceIp}\u0000${context.stepUpAgeSeconds ?? ''}`;
+      let verdict = this.verdicts.get(key);
+      if (!verdict) {
+        verdict = evaluateConditions(prepared, {
+          principal: access.principal,
+          roles: access.roles,
+          permission,
+          context,
+        });
+        if (this.verdicts.size >= MAX_VERDICTS) this.verdicts.clear();
+        this.verdicts.set(key, verdict);
+      }
       if (!verdict.allowed)
         throw new RampartError(
           verdict.code,
