@@ -95,9 +95,14 @@ export async function runSign(ctx: CoordinatorContext, opts: SignOptions): Promi
         sessions.push({ sessionId, outcome: 'too few commitments', excluded: [...excluded.keys()] });
         break;
       }
-      const chosen = ok
-        .sort((a, b) => (a.node.identifier < b.node.identifier ? -1 : 1))
-        .slice(0, key.threshold);
+      const sorted = ok.sort((a, b) => (a.node.identifier < b.node.identifier ? -1 : 1));
+      const chosen = sorted.slice(0, key.threshold);
+      // Nodes not picked destroy their nonce now rather than at its expiry (best effort).
+      void Promise.allSettled(
+        sorted
+          .slice(key.threshold)
+          .map(({ node }) => clientFor(ctx, node).post('/v1/sign/abandon', { keyId: key.keyId, sessionId })),
+      );
       const list = chosen.map((c) => c.commitment);
       ctx.progress?.('share', attempt * 2 + 1, attempts * 2);
       const shared = await Promise.allSettled(

@@ -30,7 +30,7 @@ import {
   repairStep3Body,
 } from './repair.ts';
 import { signResponse } from './response-signature.ts';
-import { commit, commitBody, share, shareBody } from './sign.ts';
+import { abandon, commit, commitBody, share, shareBody } from './sign.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -214,6 +214,7 @@ export function buildNodeApp(ctx: NodeContext, opts: { log?: (line: string) => v
   post('/v1/dkg/round2', dkgRound2Body, (b) => dkgRound2(ctx, b));
   post('/v1/dkg/round3', dkgRound3Body, (b) => dkgRound3(ctx, b));
   post('/v1/sign/commit', commitBody, (b) => commit(ctx, b));
+  post('/v1/sign/abandon', commitBody, (b) => abandon(ctx, b));
   post(
     '/v1/sign/share',
     shareBody,

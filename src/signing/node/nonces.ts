@@ -44,6 +44,21 @@ export class NonceBook {
     return Number(r.numUpdatedRows);
   }
 
+  /**
+   * Destroys the nonce of a session the coordinator did not pick (it chose other signers): the
+   * commitment was released but will never be signed against. Idempotent; a used nonce stays used.
+   */
+  async abandon(keyId: string, sessionId: string): Promise<boolean> {
+    const r = await this.nodeDb.db
+      .updateTable('sessions')
+      .set({ sealed_nonces: null, status: 'abandoned', used_at: isoTime(new Date()) })
+      .where('session_id', '=', sessionId)
+      .where('key_id', '=', keyId)
+      .where('status', '=', 'committed')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   /** Round one (RFC 9591 §5.1): new nonces for `sessionId`, sealed and stored before the commitment is returned. */
   async commit(
     frost: Frost,

@@ -42,6 +42,13 @@ export async function commit(
   });
 }
 
+export async function abandon(
+  ctx: NodeContext,
+  body: z.infer<typeof commitBody>,
+): Promise<{ destroyed: boolean }> {
+  return { destroyed: await ctx.nonces.abandon(body.keyId, body.sessionId) };
+}
+
 export async function share(
   ctx: NodeContext,
   body: z.infer<typeof shareBody>,
