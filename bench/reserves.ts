@@ -4,8 +4,8 @@
  * Builds the proof-of-liabilities tree (docs/proof-of-reserves.md) from generated snapshots of N
  * users × 4 assets written to a temp file: wall time and peak RSS (worker threads are in the same
  * process, so its RSS is the whole tree's). Beside it, in the same run:
- * - the SHA-256 floor: the same number of hash inputs of the same sizes (user fingerprint,
- *   commitment, leaf, node, padding) hashed by the same hasher (node:crypto one-shot `hash`) on as
+ * - the SHA-256 floor: the same number of hash inputs of the same sizes (salt, commitment,
+ *   leaf, node, padding) hashed by the same hasher (node:crypto one-shot `hash`) on as
  *   many threads, from preallocated buffers: `buildVsHashFloor` = floor time / build time (≤ 1);
  * - merkletreejs building a plain (non-sum) tree over the same 1M leaf hashes (at N ≤ 1M only);
  * - proofs served from the stored tree (per second, p50/p99) and verified with @noble/hashes.
@@ -150,7 +150,7 @@ export async function run(log: (s: string) => void): Promise<Report> {
         `  built in ${seconds.toFixed(1)} s, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB, height ${m.height}`,
       );
 
-      // Hash inputs of the build, by size (§3): fingerprint, commitment, leaf, node, padding.
+      // Hash inputs of the build, by size (§3): salt, commitment, leaf, node, padding.
       // Node hashes: every pair present at each height below the root; padding: at most one per height.
       let nodes = 0;
       for (let l = 0; l < m.height; l++)
@@ -158,7 +158,7 @@ export async function run(log: (s: string) => void): Promise<Report> {
       const pads = m.height;
       const L = Math.round(idLen);
       const work: HashCounts = {
-        sizes: [L, 1 + 32 + L, 1 + 32 + 64, 1 + 2 * m.recordBytes, 33],
+        sizes: [1 + 32 + L, 1 + 32 + L, 1 + 32 + 64, 1 + 2 * m.recordBytes, 33],
         counts: [n, n, n, nodes, pads],
       };
       const floor = await hashFloor(work, threads);

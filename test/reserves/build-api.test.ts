@@ -119,11 +119,11 @@ describe('reserves API', () => {
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error?.code, 'RESERVES_SNAPSHOT_NEGATIVE');
     assert.match(JSON.stringify(bad.body), /line 3/);
-    const escape = await call('POST', '/api/v1/reserves/liabilities', 'publisher', {
+    const outside = await call('POST', '/api/v1/reserves/liabilities', 'publisher', {
       snapshot: '../../etc/passwd',
       assets: ASSETS,
     });
-    assert.equal(escape.status, 400);
+    assert.equal(outside.status, 400);
     assert.equal(await srv.app.ledger.size(), size);
     assert.equal(
       ((await call('GET', '/api/v1/reserves/liabilities', 'reader')).body.builds as unknown[]).length,

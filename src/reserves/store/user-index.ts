@@ -30,7 +30,6 @@ export class UserIndexWriter {
   private readonly fds: number[] = [];
   private readonly bufs: Buffer[] = [];
   private readonly fill = new Uint32Array(BUCKETS);
-  private users = 0;
 
   constructor(private readonly dir: string) {
     for (let b = 0; b < BUCKETS; b++) {
@@ -50,7 +49,6 @@ export class UserIndexWriter {
       writeAll(this.fds[b]!, buf);
       this.fill[b] = 0;
     }
-    this.users++;
   }
 
   /** Build every bucket's table into `index.bin`; throws the first duplicate user found. */

@@ -35,7 +35,7 @@ import { HASH_BYTES, recordBytes } from './encoding.ts';
 import { buildLevels, paddingRecord } from './levels.ts';
 import { heightFor } from './memory-tree.ts';
 import { sumsOf, type TreeMeta } from './proof.ts';
-import type { ChunkReply, ChunkTask } from './worker.ts';
+import { type ChunkReply, type ChunkTask, processChunk } from './worker.ts';
 
 export interface BuildOptions {
   snapshot: string;
@@ -46,6 +46,7 @@ export interface BuildOptions {
   buildId: string;
   snapshotTime: string;
   minHeight?: number;
+  /** Worker threads (default: one per core; 0: build on this thread, as for snapshots under 1 MiB). */
   workers?: number;
   onProgress?: (p: { bytes: number; totalBytes: number; users: number }) => void;
 }
@@ -59,6 +60,8 @@ export interface StoredMeta extends TreeMeta {
 }
 
 const BLOCK = 8 << 20;
+/** Below this many snapshot bytes the build runs on the calling thread (no worker start-up). */
+const INLINE_BYTES = 1 << 20;
 const WORKER_URL = new URL('./worker.ts', import.meta.url).href;
 const TSX_API = import.meta.resolve('tsx/esm/api');
 
@@ -183,7 +186,9 @@ export async function buildTree(o: BuildOptions): Promise<{ dir: string; meta: S
     let users = 0;
     let lastChunkRows = 0;
 
-    const W = Math.max(1, o.workers ?? availableParallelism());
+    // A snapshot of at most one chunk is built on this thread: starting workers would cost more.
+    const inline = o.workers === 0 || totalBytes - start < INLINE_BYTES;
+    const W = inline ? 0 : Math.max(1, o.workers ?? availableParallelism());
     const waiting = new Map<number, { resolve: (r: ChunkReply) => void; reject: (e: unknown) => void }>();
     for (let i = 0; i < W; i++) {
       const w = startWorker();
@@ -236,11 +241,12 @@ export async function buildTree(o: BuildOptions): Promise<{ dir: string; meta: S
       const reply = new Promise<ChunkReply>((resolve, reject) => waiting.set(task.seq, { resolve, reject }));
       // Awaited in order below; a worker failure after an earlier error must not go unhandled.
       reply.catch(() => {});
-      workers[seq % W]!.postMessage(task, [task.bytes]);
+      if (inline) waiting.get(seq)!.resolve(processChunk(task));
+      else workers[seq % W]!.postMessage(task, [task.bytes]);
       inFlight.push({ seq, firstLine: c.firstLine, endOffset: c.endOffset, reply });
       seq++;
       if (seq > 2 ** 16) throw new InvalidInputError('RESERVES_TOO_MANY_USERS', 'at most 2^32 users');
-      while (inFlight.length >= 2 * W) {
+      while (inFlight.length >= Math.max(1, 2 * W)) {
         const f = inFlight.shift()!;
         absorb(f.seq, f.firstLine, f.endOffset, await f.reply);
       }

@@ -34,18 +34,14 @@ export type ChunkReply =
 const sha256 = (d: Uint8Array): Uint8Array => opensslHash('sha256', d, 'buffer');
 const random = (n: number): Uint8Array => randomFillSync(new Uint8Array(n));
 
-parentPort?.on('message', (t: ChunkTask) => {
+/** One chunk: parse, hash, build. Also called on the main thread for snapshots of one chunk. */
+export function processChunk(t: ChunkTask): ChunkReply {
   try {
     const parsed = parseRows(new Uint8Array(t.bytes), t.rows, t.firstLine, t.layout);
     const r = buildChunk(parsed, t.layout.assets.length, sha256, random, t.secret);
-    const reply: ChunkReply = { seq: t.seq, ok: true, ...r };
-    parentPort!.postMessage(reply, [
-      r.levels.buffer as ArrayBuffer,
-      r.fingerprints.buffer as ArrayBuffer,
-      r.positions.buffer as ArrayBuffer,
-    ]);
+    return { seq: t.seq, ok: true, ...r };
   } catch (e) {
-    const reply: ChunkReply = isRampartError(e)
+    return isRampartError(e)
       ? {
           seq: t.seq,
           ok: false,
@@ -54,6 +50,19 @@ parentPort?.on('message', (t: ChunkTask) => {
           ...(e instanceof SnapshotError ? { line: e.line } : {}),
         }
       : { seq: t.seq, ok: false, code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
-    parentPort!.postMessage(reply);
   }
+}
+
+parentPort?.on('message', (t: ChunkTask) => {
+  const reply = processChunk(t);
+  parentPort!.postMessage(
+    reply,
+    reply.ok
+      ? [
+          reply.levels.buffer as ArrayBuffer,
+          reply.fingerprints.buffer as ArrayBuffer,
+          reply.positions.buffer as ArrayBuffer,
+        ]
+      : [],
+  );
 });
