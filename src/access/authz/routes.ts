@@ -7,7 +7,14 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Ledger } from '../../ledger/index.ts';
-import { accessReview, approveGrant, listGrants, requestGrant, revokeGrant } from '../grants/index.ts';
+import {
+  accessReview,
+  approveGrant,
+  expireGrants,
+  listGrants,
+  requestGrant,
+  revokeGrant,
+} from '../grants/index.ts';
 import { hasSession, requireStepUp } from '../stepup/index.ts';
 import { conditionSchema } from './conditions.ts';
 import { currentConditions, setConditions } from './conditions-store.ts';
@@ -150,11 +157,13 @@ export const authzRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, {
         response: { 200: z.array(grantSchema), ...errors },
       },
     },
-    async (req) =>
-      listGrants(ledger, {
+    async (req) => {
+      await expireGrants(ledger); // grants past their end show as expired (each audited)
+      return listGrants(ledger, {
         ...(req.query.status ? { status: req.query.status } : {}),
         ...(req.query.principal ? { principal: req.query.principal } : {}),
-      }),
+      });
+    },
   );
 
   api.post(

@@ -66,7 +66,7 @@ export function accessCommand(program: Command, globals: () => GlobalOptions): v
     .description('a one-time enrollment link (24 h) for a new person with the given roles; audited')
     .requiredOption(
       '--roles <a,b>',
-      'operator, approver, auditor (administrator needs a second administrator: not by invitation)',
+      'e.g. operator, auditor; a privileged role (approver, …) waits after enrollment for a second administrator (rampart access grant approve); administrator: not by invitation',
     )
     .action(async (o: { roles: string }) => {
       const g = globals();
