@@ -4,16 +4,19 @@
  * invitation links; the approver signs out and in with the passkey; the operator submits a
  * transfer; the approver sees the decisive facts (effects, the Safe transaction hash, why, who,
  * approvals against the quorum) and approves with a passkey step-up; replaying that step-up is
- * refused (STEPUP_USED); the initiator sees that they cannot approve. Screenshots of the main
+ * refused (STEPUP_USED); the initiator sees that they cannot approve; once the quorum and the
+ * owners' signatures are in, the initiator exports the bundle with a step-up. Screenshots of the main
  * pages go to test-artifacts/screenshots/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { sign } from 'viem/accounts';
 import { issueInvitation } from '../../src/access/people/index.ts';
 import { registerWallet } from '../../src/custody/registry/index.ts';
-import { approvePending } from '../access/stepup-people.ts';
+import { attachOwnerSignature } from '../../src/custody/requests/index.ts';
+import { approvePending, Person } from '../access/stepup-people.ts';
 import { ensureConsoleBuilt, launchChromium } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -182,6 +185,36 @@ test('enroll, sign in, approve a transfer with a passkey step-up; a replayed ste
   await mine.getByTestId('initiator-cannot-approve').waitFor({ timeout: TIMEOUT });
   assert.equal(await mine.getByRole('button', { name: 'Approve with passkey' }).count(), 0);
   await op.page.screenshot({ path: `${SHOTS}/approvals-initiator.png`, fullPage: true });
+
+  // A second approver completes the quorum, the owners sign on their hardware (keys 1 and 2 here),
+  // and the initiator exports the execution bundle with a step-up of its own.
+  const bob = await new Person(srv, 'Bob Approver').enroll(['approver']);
+  const b = await bob.call('POST', `/api/v1/custody/requests/${id}/approvals`, {
+    digest,
+    stepUp: await bob.stepUp({ action: 'custody.request.approve', requestId: id, digest }),
+  });
+  assert.equal(b.status, 200, JSON.stringify(b.body));
+  assert.equal(b.body['status'], 'approved');
+  for (const k of [1n, 2n])
+    await attachOwnerSignature(srv.app.ledger, {
+      id,
+      actor: 'system',
+      signature: await sign({
+        hash: safeTxHash as `0x${string}`,
+        privateKey: `0x${k.toString(16).padStart(64, '0')}`,
+        to: 'hex',
+      }),
+    });
+  await op.page.getByLabel('Show').selectOption('approved');
+  const done = op.page.locator(`[data-testid=request][data-request-id="${id}"]`);
+  await done.getByRole('button', { name: 'Export execution bundle with passkey' }).click();
+  await done.getByTestId('export-done').waitFor({ timeout: TIMEOUT });
+  assert.equal(await done.getByTestId('export-hash').getAttribute('data-value'), safeTxHash);
+  await op.page.screenshot({ path: `${SHOTS}/approvals-export.png`, fullPage: true });
+  const exported = (await srv.app.ledger.entries(0, 1000)).find(
+    (e) => e.action === 'custody.request.exported',
+  );
+  assert.ok(exported?.payload['stepUp'], 'the export names the step-up that allowed it');
 
   // The ledger page shows the step-up; the custody analysis page for the record.
   await ap.page.goto(`${base}/ledger`);

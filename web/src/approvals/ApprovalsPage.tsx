@@ -46,6 +46,7 @@ export function ApprovalsPage() {
 
   const me = session?.signedIn ? `user:${session.person.id}` : undefined;
   const canApprove = session?.signedIn ? session.permissions.includes('custody:approve') : false;
+  const canExport = session?.signedIn ? session.permissions.includes('custody:request:submit') : false;
   const labelsFor = useMemo(() => {
     const cache = new Map<string, AddressLabels>();
     return (r: CustodyRequest) => {
@@ -103,6 +104,7 @@ export function ApprovalsPage() {
             request={r}
             me={me}
             canApprove={canApprove}
+            canExport={canExport}
             labels={labelsFor(r)}
             onChanged={replace}
           />

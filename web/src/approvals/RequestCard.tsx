@@ -13,6 +13,7 @@ import { GroupedHex } from '../custody/Hash.tsx';
 import { errorInfo } from '../errorInfo.ts';
 import { utcTime } from '../format.ts';
 import { approveWithPasskey, type CustodyRequest } from './approvalsApi.ts';
+import { ExportBundle } from './ExportBundle.tsx';
 
 const BOOKKEEPING = new Set(['nonce', 'approved_hashes', 'signed_messages']);
 
@@ -40,6 +41,7 @@ export function RequestCard(props: {
   request: CustodyRequest;
   me: string | undefined;
   canApprove: boolean;
+  canExport: boolean;
   labels: AddressLabels;
   onChanged: (r: CustodyRequest) => void;
 }) {
@@ -54,6 +56,7 @@ export function RequestCard(props: {
     (w) => !BOOKKEEPING.has(w.kind),
   );
   const titleId = `req-${r.id}`;
+  const showButton = r.status === 'pending' && !mine && !approvedByMe && canApprove;
 
   async function approve() {
     setBusy(true);
@@ -167,7 +170,9 @@ export function RequestCard(props: {
       </section>
 
       <footer className="request-actions">
-        {r.status !== 'pending' ? (
+        {r.status === 'approved' && props.canExport ? (
+          <ExportBundle request={r} />
+        ) : r.status !== 'pending' ? (
           <p className="muted">This request is {r.status}; nothing to approve.</p>
         ) : mine ? (
           <p className="status warn" data-testid="initiator-cannot-approve">
@@ -190,9 +195,11 @@ export function RequestCard(props: {
             {busy ? 'Waiting for your passkey…' : 'Approve with passkey'}
           </button>
         )}
-        <p id={`${titleId}-hint`} className="hint">
-          Your passkey signs this request's id and digest only; it cannot approve anything else.
-        </p>
+        {showButton && (
+          <p id={`${titleId}-hint`} className="hint">
+            Your passkey signs this request's id and digest only; it cannot approve anything else.
+          </p>
+        )}
         {result && (
           <p
             role={result.ok ? 'status' : 'alert'}

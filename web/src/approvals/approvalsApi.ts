@@ -72,3 +72,21 @@ export async function approveWithPasskey(req: CustodyRequest): Promise<CustodyRe
     0,
   );
 }
+
+/** The execution bundle (for the wallet's execTransaction), exported with a passkey step-up over exactly this request. */
+export interface ExecutionBundle {
+  chainId: number;
+  safe: string;
+  safeTxHash: string;
+  digest: string;
+  signatures: string;
+  execTransactionData: string;
+}
+
+export async function exportWithPasskey(req: CustodyRequest): Promise<ExecutionBundle> {
+  const stepUp = await stepUpFor({ action: 'custody.request.export', requestId: req.id });
+  const b = await postJson(`/api/v1/custody/requests/${encodeURIComponent(req.id)}/export`, { stepUp });
+  if (!isRecord(b) || typeof b['execTransactionData'] !== 'string' || typeof b['safeTxHash'] !== 'string')
+    throw new ApiError('BAD_RESPONSE', 'the export answer has no execTransaction data', 200);
+  return b as unknown as ExecutionBundle;
+}
