@@ -57,9 +57,12 @@ export function evmKeyInto(s: string, out: Uint8Array): number {
   if (s.length !== 42 || s.charCodeAt(0) !== 48 || (s.charCodeAt(1) | 32) !== 120) return -1;
   out[0] = KEY_EVM;
   for (let i = 0; i < 20; i++) {
-    const hi = HEX[s.charCodeAt(2 + 2 * i) & 127]!;
-    const lo = HEX[s.charCodeAt(3 + 2 * i) & 127]!;
-    if (hi < 0 || lo < 0 || s.charCodeAt(2 + 2 * i) > 127 || s.charCodeAt(3 + 2 * i) > 127) return -1;
+    const a = s.charCodeAt(2 + 2 * i);
+    const b = s.charCodeAt(3 + 2 * i);
+    if ((a | b) > 127) return -1;
+    const hi = HEX[a]!;
+    const lo = HEX[b]!;
+    if ((hi | lo) < 0) return -1;
     out[1 + i] = (hi << 4) | lo;
   }
   return 21;

@@ -42,10 +42,10 @@ export interface Listing extends ListingMeta {
 
 const LOAD = 0.7;
 
-function grow<T extends Uint8Array | Uint32Array | Int32Array>(a: T, need: number): T {
+/** At least `need` elements: exactly that many when `exact` (pre-sizing), else 1.5× headroom. */
+function grow<T extends Uint8Array | Uint32Array | Int32Array>(a: T, need: number, exact = false): T {
   if (need <= a.length) return a;
-  let n = Math.max(16, a.length);
-  while (n < need) n *= 2;
+  const n = exact ? need : Math.max(16, Math.ceil(need * 1.5));
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
   return b;
@@ -93,13 +93,14 @@ export class AddressTable {
     let cap = 16;
     while (cap * LOAD < n) cap *= 2;
     if (cap > this.slotRow.length) this.rehash(cap);
-    this.rowOff = grow(this.rowOff, n);
-    this.rowLen = grow(this.rowLen, n);
-    this.rowHead = grow(this.rowHead, n);
-    this.arena = grow(this.arena, n * 22);
-    this.listMeta = grow(this.listMeta, n);
-    this.listSeen = grow(this.listSeen, n);
-    this.listNext = grow(this.listNext, n);
+    // Exactly n rows (EVM keys are 21 bytes); growth past that is by 1.5×.
+    this.rowOff = grow(this.rowOff, n, true);
+    this.rowLen = grow(this.rowLen, n, true);
+    this.rowHead = grow(this.rowHead, n, true);
+    this.arena = grow(this.arena, n * 21, true);
+    this.listMeta = grow(this.listMeta, n, true);
+    this.listSeen = grow(this.listSeen, n, true);
+    this.listNext = grow(this.listNext, n, true);
   }
 
   /** Distinct addresses listed. */
