@@ -4,3 +4,6 @@ export * from './authorize/index.ts';
 export * from './bitcoin/index.ts';
 export * from './frost/index.ts';
 export * from './keystore/index.ts';
+/** Signer nodes (one process each) and the coordinator that runs ceremonies over them. */
+export * as coordinator from './coordinator/index.ts';
+export * as signerNode from './node/index.ts';
