@@ -135,7 +135,7 @@ export class NodeClient {
         { status: res.status, headers: res.headers, body: resText },
         key,
       );
-    } catch (e) {
+    } catch {
       // An unsigned refusal (e.g. our own request signature refused) still tells us its code.
       const err = (parsed as { error?: { code?: string; message?: string } })?.error;
       throw new NodeCallError(
