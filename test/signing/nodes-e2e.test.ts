@@ -241,11 +241,23 @@ describe('five signer nodes, end to end', { ...storeIndependent, timeout: 600_00
   });
 
   test('every ceremony is in the ledger', async () => {
-    const c = (await cli('signing', 'ceremonies', '--key', 'cold-ed')).json as unknown as {
-      kind: string;
-      status: string;
-    }[];
-    const seen = c.map((x) => `${x.kind}:${x.status}`);
+    const [ledger, ceremonies] = await Promise.all([
+      cli('ledger', 'entries', '--limit', '1000'),
+      cli('signing', 'ceremonies', '--key', 'cold-ed'),
+    ]);
+    const actions = (ledger.json as unknown as { action: string; subject: string }[])
+      .filter((e) => e.subject === 'cold-ed')
+      .map((e) => e.action);
+    for (const kind of ['dkg', 'sign', 'refresh', 'repair'])
+      for (const end of ['started', 'completed'])
+        assert.ok(
+          actions.includes(`signing.${kind}.${end}`),
+          `signing.${kind}.${end} in ${actions.join(', ')}`,
+        );
+    assert.ok(actions.includes('signing.sign.failed'), 'the refused signature (no quorum) is audited');
+    const seen = (ceremonies.json as unknown as { kind: string; status: string }[]).map(
+      (x) => `${x.kind}:${x.status}`,
+    );
     for (const want of [
       'dkg:completed',
       'sign:completed',
