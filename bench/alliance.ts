@@ -67,12 +67,18 @@ export async function run(log: (s: string) => void): Promise<Report> {
     objectId: null,
   };
 
-  // Probes: half listed (spread over the whole list), half not; as strings, made before any clock.
-  const probes: string[] = [];
-  for (let i = 0; i < lookups / 2; i++) {
-    probes.push(hexAt(listed, Math.floor((i * n) / (lookups / 2))));
-    probes.push(hexAt(absent, i));
-  }
+  // Probes: half listed (spread over the whole list), half not; as strings made before the clock
+  // starts, new ones for every round (a string caches its hash once hashed; a caller's address
+  // string is fresh, so neither side may profit from an earlier round).
+  const makeProbes = (): string[] => {
+    const out: string[] = [];
+    for (let i = 0; i < lookups / 2; i++) {
+      out.push(hexAt(listed, Math.floor((i * n) / (lookups / 2))));
+      out.push(hexAt(absent, i));
+    }
+    return out;
+  };
+  let probes = makeProbes();
 
   // --- ours
   log(`building the screening table with ${n.toLocaleString()} addresses…`);
@@ -99,6 +105,7 @@ export async function run(log: (s: string) => void): Promise<Report> {
     let hits = 0;
     for (let r = 0; r < rounds; r++) {
       hits = 0;
+      probes = makeProbes();
       const c = process.cpuUsage();
       const t = performance.now();
       for (let i = 0; i < probes.length; i++) if (fn(probes[i]!)) hits++;

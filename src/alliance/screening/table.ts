@@ -7,7 +7,8 @@
  * and puts 10 M objects on the GC heap; this layout is ~55 bytes per EVM address with no per-entry
  * objects (`npm run bench -- alliance` measures both).
  *
- * - Slots: `slotRow` (0 empty, -1 deleted, else row+1) and `slotTag` (32 more hash bits, so most
+ * - Slots: pairs in one Int32Array (one cache line per probe): the row (0 empty, -1 deleted, else
+ *   row+1) and a tag (32 more hash bits, so most
  *   probes that miss never touch the key bytes). Linear probing, load ≤ 0.7, power-of-two size.
  * - Hashing: two 32-bit multiply-rotate lanes over the key bytes with a per-process random seed
  *   (vanity addresses share prefixes; a fixed hash would let a list be built to collide).
@@ -55,8 +56,8 @@ export class AddressTable {
   private seedA: number;
   private seedB: number;
   private mask = 0;
-  private slotRow = new Int32Array(0);
-  private slotTag = new Uint32Array(0);
+  /** [row+1 | 0 | -1, tag] per slot */
+  private slots = new Int32Array(0);
   private used = 0; // live + deleted slots
   private live = 0;
 
@@ -92,7 +93,7 @@ export class AddressTable {
   reserve(n: number): void {
     let cap = 16;
     while (cap * LOAD < n) cap *= 2;
-    if (cap > this.slotRow.length) this.rehash(cap);
+    if (cap > this.slots.length >> 1) this.rehash(cap);
     // Exactly n rows (EVM keys are 21 bytes); growth past that is by 1.5×.
     this.rowOff = grow(this.rowOff, n, true);
     this.rowLen = grow(this.rowLen, n, true);
@@ -115,8 +116,7 @@ export class AddressTable {
   /** Bytes held by the typed arrays (the metadata strings are extra and few). */
   memoryBytes(): number {
     return (
-      this.slotRow.byteLength +
-      this.slotTag.byteLength +
+      this.slots.byteLength +
       this.arena.byteLength +
       this.rowOff.byteLength +
       this.rowLen.byteLength +
@@ -156,7 +156,7 @@ export class AddressTable {
     b = Math.imul(b, 0xc2b2ae35);
     b ^= b >>> 16;
     this.h1 = a >>> 0;
-    this.h2 = b >>> 0;
+    this.h2 = b | 0;
   }
 
   private keyEquals(row: number, key: Uint8Array, len: number): boolean {
@@ -174,9 +174,9 @@ export class AddressTable {
     const mask = this.mask;
     let s = this.h1 & mask;
     for (;;) {
-      const r = this.slotRow[s]!;
+      const r = this.slots[2 * s]!;
       if (r === 0) return -1;
-      if (r > 0 && this.slotTag[s] === tag && this.keyEquals(r - 1, key, len)) return s;
+      if (r > 0 && this.slots[2 * s + 1] === tag && this.keyEquals(r - 1, key, len)) return s;
       s = (s + 1) & mask;
     }
   }
@@ -184,28 +184,26 @@ export class AddressTable {
   /** The row (distinct address index) of `key[0..len)`, or -1 when not listed. */
   find(key: Uint8Array, len: number = key.length): number {
     const s = this.slotOf(key, len);
-    return s < 0 ? -1 : this.slotRow[s]! - 1;
+    return s < 0 ? -1 : this.slots[2 * s]! - 1;
   }
 
   private rehash(cap: number): void {
-    const oldRow = this.slotRow;
-    const oldTag = this.slotTag;
-    this.slotRow = new Int32Array(cap);
-    this.slotTag = new Uint32Array(cap);
+    const old = this.slots;
+    this.slots = new Int32Array(2 * cap);
     this.mask = cap - 1;
     this.used = 0;
     const key = new Uint8Array(MAX_KEY_BYTES);
-    for (let s = 0; s < oldRow.length; s++) {
-      const r = oldRow[s]!;
+    for (let s = 0; s < old.length >> 1; s++) {
+      const r = old[2 * s]!;
       if (r <= 0) continue;
       const off = this.rowOff[r - 1]!;
       const len = this.rowLen[r - 1]!;
       key.set(this.arena.subarray(off, off + len));
       this.hash(key, len);
       let t = this.h1 & this.mask;
-      while (this.slotRow[t] !== 0) t = (t + 1) & this.mask;
-      this.slotRow[t] = r;
-      this.slotTag[t] = oldTag[s]!;
+      while (this.slots[2 * t] !== 0) t = (t + 1) & this.mask;
+      this.slots[2 * t] = r;
+      this.slots[2 * t + 1] = old[2 * s + 1]!;
       this.used++;
     }
   }
@@ -255,7 +253,7 @@ export class AddressTable {
     const seen = Math.floor(firstSeenMs / 1000) >>> 0;
     const s = this.slotOf(key, len);
     if (s >= 0) {
-      const row = this.slotRow[s]! - 1;
+      const row = this.slots[2 * s]! - 1;
       for (let l = this.rowHead[row]!; l >= 0; l = this.listNext[l]!)
         if (this.metas[this.listMeta[l]!]!.source === meta.source) {
           this.listMeta[l] = m;
@@ -265,8 +263,8 @@ export class AddressTable {
       this.rowHead[row] = this.newListing(m, seen, this.rowHead[row]!);
       return true;
     }
-    if (this.used + 1 > this.slotRow.length * LOAD) {
-      let cap = this.slotRow.length;
+    if (this.used + 1 > (this.slots.length >> 1) * LOAD) {
+      let cap = this.slots.length >> 1;
       while (this.live + 1 > cap * LOAD * 0.75) cap *= 2;
       this.rehash(cap);
       this.hash(key, len);
@@ -282,10 +280,10 @@ export class AddressTable {
     this.arenaUsed += len;
     this.rowHead[row] = this.newListing(m, seen, -1);
     let t = this.h1 & this.mask;
-    while (this.slotRow[t]! > 0) t = (t + 1) & this.mask;
-    if (this.slotRow[t] === 0) this.used++;
-    this.slotRow[t] = row + 1;
-    this.slotTag[t] = this.h2;
+    while (this.slots[2 * t]! > 0) t = (t + 1) & this.mask;
+    if (this.slots[2 * t] === 0) this.used++;
+    this.slots[2 * t] = row + 1;
+    this.slots[2 * t + 1] = this.h2;
     this.live++;
     return true;
   }
@@ -294,7 +292,7 @@ export class AddressTable {
   remove(key: Uint8Array, source: string, len: number = key.length): boolean {
     const s = this.slotOf(key, len);
     if (s < 0) return false;
-    const row = this.slotRow[s]! - 1;
+    const row = this.slots[2 * s]! - 1;
     let prev = -1;
     for (let l = this.rowHead[row]!; l >= 0; prev = l, l = this.listNext[l]!) {
       if (this.metas[this.listMeta[l]!]!.source !== source) continue;
@@ -305,7 +303,7 @@ export class AddressTable {
       this.freeList = l;
       this.listingsLive--;
       if (this.rowHead[row] === -1) {
-        this.slotRow[s] = -1; // deleted: probes continue past it
+        this.slots[2 * s] = -1; // deleted: probes continue past it
         this.live--;
       }
       return true;
