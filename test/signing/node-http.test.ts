@@ -181,6 +181,10 @@ describe('a node over HTTP', { ...storeIndependent, timeout: 120_000 }, () => {
     const r6 = await send('POST', '/v1/sign/commit', bad, signed('/v1/sign/commit', bad));
     assert.equal(r6.status, 400);
     assert.equal(r6.json.error?.code, 'SIGNER_BODY_INVALID');
+
+    const r7 = await send('POST', '/v1/sign/commit', 'x', { 'content-type': 'text/plain' });
+    assert.equal(r7.status, 415);
+    assert.equal(r7.json.error?.code, 'SIGNER_BAD_REQUEST');
   });
 
   test('responses are signed by the node; a tampered or foreign response is refused', async () => {

@@ -96,6 +96,13 @@ function send(
 
 function errorBody(e: unknown): { status: number; body: unknown } {
   if (isRampartError(e)) return { status: e.status, body: { error: e.toJSON() } };
+  // Fastify's own refusals (body too large, unsupported media type, …): their status, a generic body.
+  const status = (e as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return {
+      status,
+      body: { error: { code: 'SIGNER_BAD_REQUEST', message: 'the request was not accepted' } },
+    };
   // Anything unexpected: no message or stack leaves the node (it might carry secret material).
   return {
     status: 500,
@@ -108,6 +115,8 @@ export function buildNodeApp(ctx: NodeContext, opts: { log?: (line: string) => v
   const nonceStore = nodeNonceStore(ctx);
   const coordinatorKeys = new Map(ctx.config.coordinators.map((c) => [c.keyId, hexToBytes(c.publicKey)]));
 
+  // JSON only, kept as raw bytes: the signature's Content-Digest is checked over exactly them.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
     req.signerRawBody = body as Buffer;
     done(null, undefined);
