@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { registerServiceKey } from '../../src/access/services/index.ts';
-import { allianceCollection } from '../../src/alliance/incidents/index.ts';
+import {
+  acknowledgementsByMember,
+  allianceCollection,
+  allianceScreeningSink,
+  declareIncident,
+  feedHandler,
+  incidentTimeline,
+} from '../../src/alliance/incidents/index.ts';
 import { addMember, hashPassword, setCollectionRight } from '../../src/alliance/members/index.ts';
 import {
   backoffDelay,
@@ -138,7 +145,11 @@ describe('following a collection', () => {
         again.map((o) => o['modified']),
         ['2025-02-22T00:00:00.000Z'],
       );
-      assert.deepEqual(seen, [25, 1]);
+      assert.deepEqual(
+        seen,
+        [25, 0, 1],
+        'the handler runs on every poll (it retries pending acknowledgements)',
+      );
       // A cursor survives: a new follower on the same store starts after it.
       const g = new Follower(a.app.ledger, f.spec, async () => {});
       assert.equal((await g.pollOnce()).length, 0);
@@ -237,6 +248,72 @@ describe('following a collection', () => {
           .length,
         0,
       );
+    } finally {
+      await a.close();
+    }
+  });
+});
+
+describe('acknowledgements', () => {
+  test('an acknowledgement refused by the declaring member is sent again on a later poll', async () => {
+    const inc = await declareIncident(
+      hub.app.ledger,
+      { title: 'retry test', addresses: ['0x51E9d833Ecae4E8D9D8Be17300AEE6D3398C135D'], tlp: 'green' },
+      'user:admin',
+    );
+    await setCollectionRight(
+      hub.app.ledger,
+      'member-a',
+      { collectionId: col, canRead: true, canWrite: false, tlpMax: 'amber' },
+      'user:admin',
+    );
+    const a = await startTestServer();
+    try {
+      const f = new Follower(
+        a.app.ledger,
+        {
+          name: 'hub',
+          url: `${hub.url}/taxii2/alliance/`,
+          collection: col,
+          auth: { kind: 'basic', username: 'member-a', password: PASSWORD },
+          pollSeconds: 1,
+        },
+        feedHandler(a.app.ledger, allianceScreeningSink(a.app.ledger)),
+      );
+      await assert.rejects(f.pollOnce(), (e: TaxiiHttpError) => e.httpStatus === 403);
+      const row = await a.app.store.db
+        .selectFrom('alliance_incidents')
+        .selectAll()
+        .where('id', '=', inc.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.acknowledged_at, null);
+      assert.ok(
+        await allianceScreeningSink(a.app.ledger).isListed('0x51E9d833Ecae4E8D9D8Be17300AEE6D3398C135D'),
+        'screened before acknowledging',
+      );
+      await setCollectionRight(
+        hub.app.ledger,
+        'member-a',
+        { collectionId: col, canRead: true, canWrite: true, tlpMax: 'amber' },
+        'user:admin',
+      );
+      const second = await f.pollOnce();
+      assert.deepEqual(
+        second.map((o) => o['id']),
+        [],
+        JSON.stringify(second).slice(0, 300),
+      );
+      const acks = acknowledgementsByMember(await incidentTimeline(hub.app.store.db, inc.id));
+      assert.equal(acks.length, 1);
+      assert.equal(acks[0]!.member, 'member-a');
+      assert.ok(acks[0]!.receivedAt && acks[0]!.acknowledgedAt);
+      // The next poll brings back only its own acknowledgement note, and acknowledges nothing again.
+      assert.deepEqual(
+        (await f.pollOnce()).map((o) => o['type']),
+        ['note'],
+      );
+      const events = await incidentTimeline(hub.app.store.db, inc.id);
+      assert.equal(events.filter((e) => e.kind === 'acknowledged').length, 1, 'acknowledged once');
     } finally {
       await a.close();
     }

@@ -111,24 +111,35 @@ export function feedHandler(ledger: Ledger, sink: ScreeningSink): FeedHandler {
         { from: spec.name, addresses: addresses.length },
         actor,
       );
-      if (existing && status !== 'resolved') continue;
-      if (status === 'resolved') continue;
-      const me = await ownIdentity(ledger);
+    }
+    // 3. Acknowledge every incident from this source not yet acknowledged (retried each poll, so an
+    //    acknowledgement lost to a failing member server is sent once it answers again).
+    const pending = await ledger.store.db
+      .selectFrom('alliance_incidents')
+      .select(['id', 'detail'])
+      .where('origin', '=', spec.name)
+      .where('acknowledged_at', 'is', null)
+      .where('status', '!=', 'resolved')
+      .execute();
+    if (pending.length === 0) return;
+    const me = await ownIdentity(ledger);
+    for (const p of pending) {
+      const addresses = ((JSON.parse(p.detail) as { addresses?: string[] }).addresses ?? []).length;
       const ack: StixObject = note({
         createdBy: me.id,
         tlp: 'green',
         abstract: 'acknowledged',
-        content: `Received. ${addresses.length} addresses added to screening; matching deposits and withdrawals are held.`,
-        objectRefs: [id],
+        content: `Received. ${addresses} addresses added to screening; matching deposits and withdrawals are held.`,
+        objectRefs: [p.id],
         labels: ['acknowledgement'],
       });
       await client.addObjects(collectionUrl(spec), [ack]);
       await recordEvent(
         ledger,
-        id,
+        p.id,
         'local',
         'acknowledged',
-        { to: spec.name, note: ack.id, addresses: addresses.length },
+        { to: spec.name, note: ack.id, addresses },
         actor,
       );
     }

@@ -142,7 +142,8 @@ export class Follower {
       next = page.next;
     }
     const fresh = await this.record(received, last && normalizeTimestamp(last) ? last : addedAfter);
-    if (fresh.length > 0) await this.handler(this.spec, fresh, this.client);
+    // Called on every poll, new objects or not: the handler also retries what is still pending.
+    await this.handler(this.spec, fresh, this.client);
     return fresh;
   }
 
