@@ -29,6 +29,7 @@ import {
   nodePolicyVersion,
   type SignerContext,
   safeSigningRequest,
+  verifyEd25519,
 } from '../../src/signing/authorize/index.ts';
 import {
   buildKeyPathSpend,
@@ -564,3 +565,26 @@ describe(
     });
   },
 );
+
+describe('approval signatures are verified strictly (RFC 8032)', storeIndependent, () => {
+  it('accepts valid signatures, refuses small-order keys and non-canonical S', () => {
+    const msg = utf8('{"action":"custody.request.approve"}');
+    const pk = ed25519.getPublicKey(sk.alice);
+    const sig = ed25519.sign(msg, sk.alice);
+    assert.ok(verifyEd25519(pk, msg, sig));
+    assert.equal(verifyEd25519(pk, utf8('other'), sig), false);
+    // S + L: the same point equation holds, but RFC 8032 requires S < L
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+    let s = 0n;
+    for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(sig[32 + i]!);
+    const sPlusL = s + L;
+    const bad = Uint8Array.from(sig);
+    for (let i = 0; i < 32; i++) bad[32 + i] = Number((sPlusL >> BigInt(8 * i)) & 0xffn);
+    assert.equal(verifyEd25519(pk, msg, bad), false);
+    // the identity point (small order) as a public key: refused whatever the signature
+    const identity = new Uint8Array(32);
+    identity[0] = 1;
+    assert.equal(verifyEd25519(identity, msg, sig), false);
+    assert.equal(verifyEd25519(pk.slice(1), msg, sig), false);
+  });
+});

@@ -7,10 +7,12 @@
  * One bad approval refuses the whole request: a forged approval is a sign of an attack, not noise.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
+import { base64ToBytes } from '../../core/index.ts';
 // The pure approval-message file itself: src/custody/index.ts does not re-export requests/ (whose
 // index pulls in the ledger), and a signer node must not load I/O code to check a signature.
-import { approvalMessage, verifyApproval } from '../../custody/requests/approval.ts';
+import { approvalMessage } from '../../custody/requests/approval.ts';
 import type { EnrolledApprover } from './approvers.ts';
+import { verifyEd25519 } from './ed25519-verify.ts';
 import { refuse } from './errors.ts';
 import type { SigningApproval } from './request.ts';
 import { type PasskeyRelyingParty, verifyPasskeyAssertion } from './webauthn.ts';
@@ -27,10 +29,19 @@ function verifies(
   digest: string,
   rp: PasskeyRelyingParty | undefined,
 ): boolean {
-  if (a.type === 'ed25519')
+  if (a.type === 'ed25519') {
+    // custody's approval message, checked with the strict (RFC 8032) verifier of ed25519-verify.ts
+    const message = approvalMessage(requestId, digest);
+    let signature: Uint8Array;
+    try {
+      signature = base64ToBytes(a.signature);
+    } catch {
+      return false;
+    }
     return who.keys.some(
-      (k) => k.type === 'ed25519' && verifyApproval(k.publicKey, requestId, digest, a.signature),
+      (k) => k.type === 'ed25519' && verifyEd25519(base64ToBytes(k.publicKey), message, signature),
     );
+  }
   if (!rp) return false; // no relying party configured: this node accepts no passkey approvals
   const challenge = passkeyApprovalChallenge(requestId, digest);
   return who.keys.some(

@@ -9,6 +9,7 @@ export * from './approvers.ts';
 export * from './authorize.ts';
 export * from './build-request.ts';
 export * from './cose-key.ts';
+export * from './ed25519-verify.ts';
 export * from './errors.ts';
 export * from './node-authorizer.ts';
 export * from './payload.ts';
