@@ -44,10 +44,20 @@ export async function grantedPrincipal(
     kind: p.kind,
     permissions,
     roles: access.roles,
-    authorize: (permission, req) =>
-      authorizer.authorize(access, permission, {
-        sourceIp: req.ip,
-        ...(req.accessSession ? { sessionId: req.accessSession.id } : {}),
-      }),
+    authorize: async (permission, req) => {
+      try {
+        await authorizer.authorize(access, permission, {
+          sourceIp: req.ip,
+          ...(req.accessSession ? { sessionId: req.accessSession.id } : {}),
+        });
+      } catch (e) {
+        const err = e as { code?: string; details?: unknown };
+        req.log.warn(
+          { code: err.code, principal: p.id, permission, details: err.details },
+          'refused by a condition',
+        );
+        throw e;
+      }
+    },
   };
 }
