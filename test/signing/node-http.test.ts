@@ -2,7 +2,7 @@
 // key (RFC 9421), replays and altered bodies are refused, responses are signed by the node and
 // checked; node-to-node envelopes; node.yaml validation; shares never on disk in clear.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -27,6 +27,7 @@ import {
 } from '../../src/signing/node/index.ts';
 import { ShareVault } from '../../src/signing/node/shares.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { rampart } from '../support/cli.ts';
 import { testLedger } from '../support/ledger.ts';
 import { storeIndependent } from '../support/passes.ts';
 import { coordinatorKeyIn, freePort, nodeConfig, TEST_PASSPHRASE } from '../support/signer-nodes.ts';
@@ -92,6 +93,23 @@ describe('node.yaml validation', storeIndependent, () => {
     bad({ ...good, keystore: { kind: 'passphrase', scryptLog2N: 10 } }, /keystore\.scryptLog2N/);
     bad({ ...good, id: 'Node One' }, /id:/);
     bad({ ...good, extra: 1 }, /extra|Unrecognized/i);
+  });
+  test('rampart signer check-config names the bad value and exits 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rampart-node-yaml-'));
+    try {
+      const file = join(dir, 'node.yaml');
+      writeFileSync(
+        file,
+        'id: n1\nlisten: { port: 7101 }\ndataDir: ./n1\ncoordinators: []\nkeystore: { kind: passphrase }\n',
+      );
+      const r = rampart(['--json', 'signer', 'check-config', '--config', file]);
+      assert.equal(r.code, 2, r.stderr);
+      const out = JSON.parse(r.stdout) as { error: { code: string; message: string } };
+      assert.equal(out.error.code, 'CONFIG_INVALID');
+      assert.match(out.error.message, /coordinators: at least one coordinator key is needed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
