@@ -90,7 +90,7 @@ describe('following a collection', () => {
       },
     });
     try {
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 45_000;
       let rows: { object_id: string; source: string }[] = [];
       while (Date.now() < deadline) {
         rows = await a.app.store.db.selectFrom('alliance_feed').select(['object_id', 'source']).execute();
@@ -191,7 +191,7 @@ describe('following a collection', () => {
       },
     });
     try {
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 45_000;
       let n = 0;
       while (Date.now() < deadline && n < 25) {
         n = ((await a.app.store.db.selectFrom('alliance_feed').select('object_id').execute()) as unknown[])
@@ -230,7 +230,7 @@ describe('following a collection', () => {
         async () => {},
       );
       f.start();
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + 45_000;
       let row: { last_error: string | null; failures: number } | undefined;
       while (Date.now() < deadline && !row?.last_error) {
         row = await a.app.store.db

@@ -105,3 +105,23 @@ export function cursorDateOf(next: unknown): string | undefined {
     return undefined;
   }
 }
+
+/** The full position a `next` token names, if it reads as one (checked fully by paginate). */
+export function cursorPositionOf(
+  next: unknown,
+): { dateAdded: string; objectId: string; versionKey: string; specVersion: string } | undefined {
+  if (typeof next !== 'string') return undefined;
+  try {
+    const c = JSON.parse(Buffer.from(next, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (
+      typeof c.d !== 'string' ||
+      typeof c.o !== 'string' ||
+      typeof c.v !== 'string' ||
+      typeof c.s !== 'string'
+    )
+      return undefined;
+    return { dateAdded: c.d, objectId: c.o, versionKey: c.v, specVersion: c.s };
+  } catch {
+    return undefined;
+  }
+}

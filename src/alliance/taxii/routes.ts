@@ -14,7 +14,14 @@ import { toTaxiiError } from './errors.ts';
 import { type FilterField, parseFilters, selectVersions } from './filters.ts';
 import { acceptsTaxii21, isTaxii21ContentType, TAXII_MEDIA_TYPE } from './media.ts';
 import { mediaTypeFor } from './objects.ts';
-import { cursorDateOf, DEFAULT_MAX_PAGE_SIZE, filterDigest, paginate, parseLimit } from './paging.ts';
+import {
+  cursorDateOf,
+  cursorPositionOf,
+  DEFAULT_MAX_PAGE_SIZE,
+  filterDigest,
+  paginate,
+  parseLimit,
+} from './paging.ts';
 import {
   addObjects,
   type Collection,
@@ -22,6 +29,7 @@ import {
   getApiRoot,
   getCollection,
   getStatus,
+  latestVersionsPage,
   listApiRoots,
   listCollections,
   loadBodies,
@@ -251,6 +259,26 @@ export const taxiiRoutes: FastifyPluginAsync<TaxiiRouteOptions> = async (app, o)
     const q = req.query as Record<string, unknown>;
     const f = parseFilters(q, allowed);
     const limit = parseLimit(q['limit'], maxPage);
+    const digest = filterDigest(`${col.id}/${objectId ?? ''}/${[...allowed].join()}`, q);
+    const next = q['next'] === undefined ? undefined : String(q['next']);
+    // The default listing — what followers ask every poll — is computed page by page in SQL.
+    const defaults =
+      objectId === undefined &&
+      allowed.has('version') &&
+      allowed.has('spec_version') &&
+      (!f.versions || (f.versions.length === 1 && f.versions[0] === 'last')) &&
+      !f.specVersions &&
+      !f.ids &&
+      !f.types;
+    if (defaults) {
+      const pos = cursorPositionOf(next);
+      const rows = await latestVersionsPage(db, col.id, visibilityFor(c, col.id), {
+        ...(f.addedAfter !== undefined ? { addedAfter: f.addedAfter } : {}),
+        ...(pos ? { after: pos } : {}),
+        limit: limit + 1,
+      });
+      return { ...paginate(rows, limit, next, digest), total: rows.length };
+    }
     const rows = await loadVersionRows(db, col.id, visibilityFor(c, col.id), {
       // For one object every visible version is loaded: "not found" (404) differs from "filtered out" ({}).
       ...(f.addedAfter !== undefined && objectId === undefined ? { addedAfter: f.addedAfter } : {}),
@@ -261,11 +289,7 @@ export const taxiiRoutes: FastifyPluginAsync<TaxiiRouteOptions> = async (app, o)
       ...(allowed.has('type') && f.types ? { types: f.types } : {}),
     });
     const selected = selectVersions(rows, f, allowed);
-    const digest = filterDigest(`${col.id}/${objectId ?? ''}/${[...allowed].join()}`, q);
-    return {
-      ...paginate(selected, limit, q['next'] === undefined ? undefined : String(q['next']), digest),
-      total: rows.length,
-    };
+    return { ...paginate(selected, limit, next, digest), total: rows.length };
   }
 
   const envelope = (items: unknown[], more: boolean, next: string | undefined, key = 'objects') =>

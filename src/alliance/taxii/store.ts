@@ -4,7 +4,7 @@
  * what a member may not receive is never even loaded.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import {
   bytesToHex,
   canonicalJson,
@@ -595,4 +595,54 @@ export async function importTaxiiFixture(
           .execute();
       });
   }
+}
+
+/**
+ * The default listing (`match[version]=last`, newest spec version, optional `added_after`), one page
+ * of it computed in SQL with window functions (SQLite ≥ 3.25 and PostgreSQL alike): only `limit`
+ * rows reach JavaScript, whatever the collection's size. Same semantics as `selectVersions` with
+ * default filters (the conformance tests run both paths).
+ */
+export async function latestVersionsPage(
+  db: Kysely<Database>,
+  collectionId: string,
+  visibility: Visibility,
+  o: {
+    addedAfter?: string;
+    after?: { dateAdded: string; objectId: string; versionKey: string; specVersion: string };
+    limit: number;
+  },
+): Promise<StoredVersion[]> {
+  if (visibility && visibility.length === 0) return [];
+  const vis = visibility ? sql` AND tlp IN (${sql.join(visibility.map((v) => sql`${v}`))})` : sql``;
+  const added = o.addedAfter !== undefined ? sql` AND date_added > ${o.addedAfter}` : sql``;
+  const a = o.after;
+  const cursor = a
+    ? sql` AND (date_added > ${a.dateAdded} OR (date_added = ${a.dateAdded} AND (object_id > ${a.objectId} OR (object_id = ${a.objectId} AND (version_key > ${a.versionKey} OR (version_key = ${a.versionKey} AND spec_version > ${a.specVersion}))))))`
+    : sql``;
+  const q = sql<Record<string, string>>`
+    WITH v AS (
+      SELECT object_id, type, version, version_key, spec_version, date_added, tlp, added_by,
+             MAX(spec_version) OVER (PARTITION BY object_id) AS newest_spec
+      FROM taxii_objects WHERE collection_id = ${collectionId}${vis}
+    ), f AS (
+      SELECT object_id, type, version, version_key, spec_version, date_added, tlp, added_by,
+             ROW_NUMBER() OVER (PARTITION BY object_id ORDER BY version_key DESC) AS rn
+      FROM v WHERE spec_version = newest_spec${added}
+    )
+    SELECT object_id, type, version, version_key, spec_version, date_added, tlp, added_by FROM f
+    WHERE rn = 1${cursor}
+    ORDER BY date_added, object_id, version_key, spec_version
+    LIMIT ${o.limit}`;
+  const { rows } = await q.execute(db);
+  return rows.map((r) => ({
+    objectId: r['object_id']!,
+    type: r['type']!,
+    version: r['version']!,
+    versionKey: r['version_key']!,
+    specVersion: r['spec_version']!,
+    dateAdded: r['date_added']!,
+    tlp: r['tlp'] as TlpLevel,
+    addedBy: r['added_by']!,
+  }));
 }
