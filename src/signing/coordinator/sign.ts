@@ -5,7 +5,9 @@
  * the shares aggregated (§5.3) and the group signature verified as an outside verifier would
  * before it is returned. A node that fails between the rounds (down, killed, refusing) is left out
  * and the session restarts with fresh commitments from the others: its nonce is never reused,
- * because a node only ever signs for the session its nonce was committed to.
+ * because a node only ever signs for the session its nonce was committed to. A node that refuses
+ * the request (authorize's codes) is left out the same way — one refusing node cannot block the
+ * others — and when fewer than t remain the ceremony fails with every node's code in its details.
  */
 import {
   bytesToHex,
@@ -39,11 +41,6 @@ export interface SignResult {
   signers: { nodeId: string; identifier: string }[];
   sessions: { sessionId: string; outcome: string; excluded: string[] }[];
 }
-
-const FATAL_NODE_CODES = new Set([
-  // The node refuses the request itself: asking other nodes would not change the answer.
-  'SIGNING_REQUEST_REFUSED',
-]);
 
 export async function runSign(ctx: CoordinatorContext, opts: SignOptions): Promise<SignResult> {
   const key = await getKey(ctx.ledger.store.db, opts.keyId);
@@ -137,8 +134,6 @@ export async function runSign(ctx: CoordinatorContext, opts: SignOptions): Promi
           excluded.set(node.identifier, codeOf(s.reason));
         }
       });
-      const fatal = shared.find((s) => s.status === 'rejected' && FATAL_NODE_CODES.has(codeOf(s.reason)));
-      if (fatal) throw (fatal as PromiseRejectedResult).reason;
       if (failed) {
         sessions.push({
           sessionId,
