@@ -6,15 +6,15 @@
  * Order (each refusal has its own code, see errors.ts):
  *  1. the request parses;
  *  2. its policy version is the node's current one (a request judged under an older policy is stale);
- *  3. this request (and Bitcoin input) was not authorized before by this node, except as a retry of
- *     the same message within the retry window (replay.ts explains why);
- *  4. the message to sign and the digest are recomputed from the raw payload (payload.ts), and the
- *     digest equals the one the request says was approved — so a payload differing by one byte
- *     from the approved one is refused;
+ *  3. the message to sign is recomputed from the raw payload (payload.ts: it also names the replay
+ *     key), and this request (and Bitcoin input) was not authorized before by this node, except as a
+ *     retry of the same message within the retry window (replay.ts explains why);
+ *  4. the digest recomputed from the payload equals the one the request says was approved — so a
+ *     payload differing by one byte from the approved one is refused;
  *  5. the node's own analysis and policy allow it, giving the quorum requirements (quorum.ts);
  *  6. every approval is from a distinct enrolled approver, covers exactly this digest and verifies
  *     (approvals.ts);
- *  7. the approvals meet every requirement, with the needed roles.
+ *  7. the approvals meet every requirement, with the needed roles;
  *  8. when the node says which bytes it is about to sign (`ctx.signing`), they are `message`, and the
  *     key's suite fits the payload (a Bitcoin key-path spend needs `secp256k1-tr`).
  * Then the replay record is stored (before any share is released) and the node signs `message`.
