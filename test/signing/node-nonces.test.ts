@@ -75,13 +75,13 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rampart-nonces-'));
     const data = join(dir, 'coordinator');
-    nodes = await startNodes(4, { dir, coordinator: coordinatorKeyIn(data) });
+    nodes = await startNodes(3, { dir, coordinator: coordinatorKeyIn(data) });
     store = await openStore({ dataDir: data });
     ledger = testLedger(store).ledger;
     ctx = { ledger, key: loadCoordinatorKey(data), actor: 'cli:test', timeoutMs: 20_000 };
     key = await runDkg(ctx, {
       suite: 'ed25519',
-      threshold: 3,
+      threshold: 2,
       nodeUrls: nodes.map((n) => n.url),
       keyId: 'hot',
     });
@@ -175,17 +175,17 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
   });
 
   test('killed right after sending its share: the signature completes, the session cannot be replayed', async () => {
-    const n3 = nodes[2]!;
-    await n3.restart({ fault: 'after-share-sent' });
+    const n1 = nodes[0]!; // the lowest identifier: always among the signers picked
+    await n1.restart({ fault: 'after-share-sent' });
     const r = await runSign(ctx, {
       keyId: 'hot',
       message: msg(3),
       request: approvedMessage('req-3', msg(3)),
     });
     assert.ok(verifies(r.signature, msg(3), key.groupPublicKey));
-    assert.ok(r.signers.some((s) => s.nodeId === 'node-3'));
-    await n3.exited();
-    await n3.restart();
+    assert.ok(r.signers.some((s) => s.nodeId === 'node-1'));
+    await n1.exited();
+    await n1.restart();
     const sid = r.sessions.at(-1)!.sessionId;
     const list = r.signers.map((s) =>
       JSON.parse(
@@ -193,7 +193,7 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
       ),
     );
     await assert.rejects(
-      client(2).post('/v1/sign/share', {
+      client(0).post('/v1/sign/share', {
         keyId: 'hot',
         sessionId: sid,
         message: bytesToHex(utf8('another payout')),
@@ -204,20 +204,20 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
   });
 
   test('killed from outside between the rounds: the coordinator signs without it; its nonce serves one session once', async () => {
-    const n4 = nodes[3]!;
+    const n3 = nodes[2]!;
     const sessionId = `orphan-${Date.now()}`;
-    const { commitment } = await client(3).post<{ commitment: CommitmentJson }>('/v1/sign/commit', {
+    const { commitment } = await client(2).post<{ commitment: CommitmentJson }>('/v1/sign/commit', {
       keyId: 'hot',
       sessionId,
     });
-    await n4.kill('SIGKILL');
+    await n3.kill('SIGKILL');
     const r = await runSign(ctx, {
       keyId: 'hot',
       message: msg(4),
       request: approvedMessage('req-4', msg(4)),
     });
     assert.ok(verifies(r.signature, msg(4), key.groupPublicKey));
-    await n4.restart();
+    await n3.restart();
     // Durable: the sealed nonce survived the crash, bound to its session; once only.
     const others = await Promise.all(
       [0, 1].map((i) =>
@@ -232,8 +232,8 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
       commitments: list,
       request: approvedMessage('req-5', msg(5)),
     };
-    await client(3).post('/v1/sign/share', body);
-    await assert.rejects(client(3).post('/v1/sign/share', body), code('SIGNER_NONCE_USED'));
+    await client(2).post('/v1/sign/share', body);
+    await assert.rejects(client(2).post('/v1/sign/share', body), code('SIGNER_NONCE_USED'));
   });
 
   test('no nonce was ever generated or used twice on any node', async () => {
@@ -250,7 +250,7 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
         statuses.add(row.status);
       }
     }
-    assert.ok(seen.size >= 2 * 12);
+    assert.ok(seen.size >= 2 * 8);
     assert.ok(statuses.has('used') && statuses.has('abandoned'), [...statuses].join(','));
   });
 });
