@@ -44,15 +44,25 @@ async function load(
   const end = performance.now() + seconds * 1000;
   let i = 0;
   let errors = 0;
+  const failures = new Map<string, number>();
   const lat: number[] = [];
   const one = () =>
     new Promise<void>((resolve) => {
       const h = headersFor(i++);
       const t0 = performance.now();
       const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent, headers: h }, (res) => {
-        res.resume();
+        let body = '';
+        res.on('data', (d) => {
+          if (res.statusCode !== 200 && body.length < 300) body += d;
+        });
         res.on('end', () => {
-          if (res.statusCode !== 200) errors++;
+          if (res.statusCode !== 200) {
+            errors++;
+            failures.set(
+              `${res.statusCode} ${body.slice(0, 120)}`,
+              (failures.get(`${res.statusCode} ${body.slice(0, 120)}`) ?? 0) + 1,
+            );
+          }
           lat.push(performance.now() - t0);
           resolve();
         });
@@ -71,6 +81,7 @@ async function load(
   );
   const elapsed = (performance.now() - t0) / 1000;
   agent.destroy();
+  for (const [what, n] of failures) process.stderr.write(`  ${n} × ${what}\n`);
   lat.sort((a, b) => a - b);
   return { rps: lat.length / elapsed, p50: percentile(lat, 50), p99: percentile(lat, 99), errors };
 }
