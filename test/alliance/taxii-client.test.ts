@@ -92,17 +92,20 @@ describe('following a collection', () => {
     try {
       const deadline = Date.now() + 45_000;
       let rows: { object_id: string; source: string }[] = [];
+      let listed = 0;
+      // The feed is recorded first, then the addresses are listed: wait for both.
       while (Date.now() < deadline) {
         rows = await a.app.store.db.selectFrom('alliance_feed').select(['object_id', 'source']).execute();
-        if (rows.length === 25) break;
+        const n = (await a.rawSql(
+          "SELECT count(*) AS n FROM alliance_screening_entries WHERE source = 'alliance:hub'",
+        )) as { n: number | string }[];
+        listed = Number(n[0]!.n);
+        if (rows.length === 25 && listed === 25) break;
         await new Promise((r) => setTimeout(r, 100));
       }
       assert.equal(rows.length, 25);
       assert.ok(rows.every((r) => r.source === 'hub'));
-      const listed = (await a.rawSql(
-        "SELECT count(*) AS n FROM alliance_screening_entries WHERE source = 'alliance:hub'",
-      )) as { n: number | string }[];
-      assert.equal(Number(listed[0]!.n), 25);
+      assert.equal(listed, 25);
       const audit = (await a.rawSql(
         "SELECT count(*) AS n FROM ledger_entries WHERE action = 'alliance.feed.received'",
       )) as { n: number | string }[];
