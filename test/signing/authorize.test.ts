@@ -280,6 +280,11 @@ describe('approver enrollment', storeIndependent, () => {
       () => add('mallory', bytesToBase64(new Uint8Array(31))),
       code('APPROVER_ENROLLMENT_INVALID'),
     );
+    // All-zero bytes decode to a point of order 4: anyone could forge approvals under it.
+    assert.throws(
+      () => add('mallory', bytesToBase64(new Uint8Array(32))),
+      code('APPROVER_ENROLLMENT_INVALID'),
+    );
     assert.throws(
       () =>
         applyEnrollmentChange(APPROVERS, {

@@ -88,7 +88,11 @@ export function checkApproverKey(key: ApproverKey): void {
   try {
     if (ed) {
       if (bytes.length !== 32) throw new Error('an Ed25519 public key is 32 bytes');
-      ed25519.Point.fromBytes(bytes).assertValidity();
+      const point = ed25519.Point.fromBytes(bytes);
+      point.assertValidity();
+      // A small-order key (the all-zero encoding among them) lets anyone make signatures that
+      // verify under it: refuse it at enrollment, as RFC 8032 strict verifiers do.
+      if (point.isSmallOrder()) throw new Error('the key is a point of small order');
     } else {
       if (bytes.length !== 33 && bytes.length !== 65)
         throw new Error('a P-256 public key is 33 or 65 bytes (SEC1)');
