@@ -284,6 +284,11 @@ describe('custody requests and approvals', () => {
       addApproverKey(ledger, { principal: 'user:x', publicKey: 'not-a-key', actor: 'user:alice' }),
       { code: 'APPROVER_KEY_INVALID' },
     );
+    // All-zero bytes are a point of order 4: every signature check against it could be forged.
+    await assert.rejects(
+      addApproverKey(ledger, { principal: 'user:x', publicKey: `${'A'.repeat(43)}=`, actor: 'user:alice' }),
+      { code: 'APPROVER_KEY_INVALID' },
+    );
   });
 });
 

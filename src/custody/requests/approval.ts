@@ -16,6 +16,22 @@ export function signApproval(secretKey: Uint8Array, requestId: string, digest: s
   return bytesToBase64(ed25519.sign(approvalMessage(requestId, digest), secretKey));
 }
 
+/**
+ * A key an approval may be checked against: a canonical Ed25519 point not of small order. A
+ * small-order key (the all-zero encoding among them) would let anyone make signatures that verify.
+ */
+export function isUsableApproverKey(publicKeyB64: string): boolean {
+  try {
+    const pk = base64ToBytes(publicKeyB64);
+    if (pk.length !== 32) return false;
+    const point = ed25519.Point.fromBytes(pk);
+    point.assertValidity();
+    return !point.isSmallOrder();
+  } catch {
+    return false;
+  }
+}
+
 /** False for anything malformed; never throws. */
 export function verifyApproval(
   publicKeyB64: string,
@@ -26,8 +42,9 @@ export function verifyApproval(
   try {
     const pk = base64ToBytes(publicKeyB64);
     const sig = base64ToBytes(signatureB64);
-    if (pk.length !== 32 || sig.length !== 64) return false;
-    return ed25519.verify(sig, approvalMessage(requestId, digest), pk);
+    if (pk.length !== 32 || sig.length !== 64 || !isUsableApproverKey(publicKeyB64)) return false;
+    // zip215: false is RFC 8032's strict verification (no non-canonical encodings).
+    return ed25519.verify(sig, approvalMessage(requestId, digest), pk, { zip215: false });
   } catch {
     return false;
   }

@@ -1,4 +1,4 @@
-export { approvalMessage, signApproval, verifyApproval } from './approval.ts';
+export { approvalMessage, isUsableApproverKey, signApproval, verifyApproval } from './approval.ts';
 export { decideRequest, type PolicyOutcome, type RequestDecision } from './decision.ts';
 export {
   addApproverKey,

@@ -16,7 +16,7 @@ import { parseSafeTx } from '../evm/safe-tx.ts';
 import { checkSafeSignatures } from '../evm/signatures.ts';
 import { analyzeForWallet, jsonSafe } from '../registry/analyze-registered.ts';
 import { getWallet } from '../registry/wallets.ts';
-import { verifyApproval } from './approval.ts';
+import { isUsableApproverKey, verifyApproval } from './approval.ts';
 import { decideRequest, type PolicyOutcome, type RequestDecision } from './decision.ts';
 
 export type RequestStatus = 'pending' | 'denied' | 'approved' | 'exported';
@@ -215,10 +215,10 @@ export async function addApproverKey(
   ledger: Ledger,
   opts: { principal: string; publicKey: string; actor: string },
 ): Promise<void> {
-  if (!/^[A-Za-z0-9+/]{43}=$/.test(opts.publicKey))
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(opts.publicKey) || !isUsableApproverKey(opts.publicKey))
     throw new InvalidInputError(
       'APPROVER_KEY_INVALID',
-      'an approver key is a base64 Ed25519 public key (32 bytes)',
+      'an approver key is a base64 Ed25519 public key (32 bytes, a valid point not of small order)',
     );
   await ledger.record(
     {
