@@ -14,8 +14,8 @@ import { z } from 'zod';
 import { authzRoutes } from '../access/authz/index.ts';
 import { type AccessContext, csrfPreHandler, peopleRoutes } from '../access/people/index.ts';
 import { stepUpRoutes } from '../access/stepup/index.ts';
-import { allianceTaxiiHttp } from '../alliance/taxii/http-plugin.ts';
 import { allianceScreeningRoutes } from '../alliance/routes.ts';
+import { allianceTaxiiHttp } from '../alliance/taxii/http-plugin.ts';
 import type { Config } from '../core/node.ts';
 import { policyHook } from '../custody/registry/index.ts';
 import { custodyRequestRoutes } from '../custody/request-routes.ts';
@@ -106,11 +106,11 @@ export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
   if (o.access) await app.register(stepUpRoutes, { ctx: o.access });
   await app.register(authzRoutes, { ledger: o.ledger });
   await app.register(custodyRoutes, { ledger: o.ledger });
-  await app.register(reservesRoutes, { ledger: o.ledger, dataDir: o.config.dataDir });
   await app.register(allianceTaxiiHttp, { ledger: o.ledger });
   await app.register(allianceScreeningRoutes, { ledger: o.ledger });
   await app.register(custodyRequestRoutes, { ledger: o.ledger, policy: policyHook(o.ledger) });
   await app.register(reservesAttestRoutes, { ledger: o.ledger });
+  await app.register(reservesRoutes, { ledger: o.ledger, dataDir: o.config.dataDir });
   if (o.witness) await app.register(witnessRoutes, { witness: o.witness, prefix: '/witness' });
 
   // The console: static files, and index.html for client-side routes.

@@ -224,6 +224,39 @@ export interface AllianceIncidentEventTable {
   detail: string;
 }
 
+/** Threshold signing (issue 6): migration 0014-signing, the coordinator's key registry. */
+export interface SigningKeyTable {
+  key_id: string;
+  suite: string;
+  threshold: number;
+  max_signers: number;
+  group_public_key: string;
+  public_package: string;
+  generation: number;
+  created_at: string;
+  updated_at: string;
+}
+export interface SigningKeyNodeTable {
+  key_id: string;
+  identifier: string;
+  node_id: string;
+  url: string;
+  signing_public: string;
+  box_public: string;
+}
+export interface SigningCeremonyTable {
+  ceremony_id: string;
+  key_id: string;
+  kind: string;
+  status: string;
+  actor: string;
+  participants: string;
+  result: string | null;
+  error: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
 /** Reserve attestations (issue 8): migration 0013-reserves-attestations. */
 export interface ReservesAttestationTable {
   seq: number;
@@ -265,39 +298,6 @@ export interface AllianceScreeningHeadTable {
   seq: number;
 }
 
-/** Threshold signing (issue 6): migration 0014-signing, the coordinator's key registry. */
-export interface SigningKeyTable {
-  key_id: string;
-  suite: string;
-  threshold: number;
-  max_signers: number;
-  group_public_key: string;
-  public_package: string;
-  generation: number;
-  created_at: string;
-  updated_at: string;
-}
-export interface SigningKeyNodeTable {
-  key_id: string;
-  identifier: string;
-  node_id: string;
-  url: string;
-  signing_public: string;
-  box_public: string;
-}
-export interface SigningCeremonyTable {
-  ceremony_id: string;
-  key_id: string;
-  kind: string;
-  status: string;
-  actor: string;
-  participants: string;
-  result: string | null;
-  error: string | null;
-  started_at: string;
-  finished_at: string | null;
-}
-
 /** Proof-of-liabilities builds (issue 8): migration 0012-reserves. */
 export interface ReservesBuildTable {
   build_id: string;
@@ -329,13 +329,17 @@ export interface Database {
   service_keys: ServiceKeyTable;
   request_nonces: RequestNonceTable;
   custody_policies: CustodyPolicyTable;
-  signing_keys: SigningKeyTable;
-  signing_key_nodes: SigningKeyNodeTable;
-  signing_ceremonies: SigningCeremonyTable;
   alliance_screening_entries: AllianceScreeningEntryTable;
   alliance_screening_head: AllianceScreeningHeadTable;
   reserves_attestations: ReservesAttestationTable;
   reserves_attestation_assets: ReservesAttestationAssetTable;
+  signing_keys: SigningKeyTable;
+  signing_key_nodes: SigningKeyNodeTable;
+  signing_ceremonies: SigningCeremonyTable;
+  taxii_api_roots: TaxiiApiRootTable;
+  taxii_collections: TaxiiCollectionTable;
+  taxii_objects: TaxiiObjectTable;
+  taxii_statuses: TaxiiStatusTable;
   alliance_members: AllianceMemberTable;
   alliance_member_rights: AllianceMemberRightTable;
   alliance_feed: AllianceFeedTable;
