@@ -104,13 +104,18 @@ export const configSchema = z
           .array(
             z
               .object({
-                name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'a source name: lower-case letters, digits, . _ -'),
+                name: z
+                  .string()
+                  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'a source name: lower-case letters, digits, . _ -'),
                 /** The member's API root URL, e.g. https://member.example/taxii2/alliance/ */
                 url: z.url(),
                 collection: z.uuid(),
                 username: z.string().min(1).optional(),
                 password: z.string().min(1).optional(),
-                passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+                passwordEnv: z
+                  .string()
+                  .regex(/^[A-Z_][A-Z0-9_]*$/)
+                  .optional(),
                 keyId: z.string().min(1).optional(),
                 keyFile: z.string().min(1).optional(),
                 pollSeconds: z.number().int().min(1).max(86_400).default(30),

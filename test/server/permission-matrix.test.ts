@@ -23,8 +23,14 @@ const PUBLIC = new Map<string, string>([
   ['POST /witness/add-checkpoint', 'C2SP tlog-witness: authenticated by the checkpoint signature'],
   ['GET /witness/key', 'the witness cosigner key'],
   ['GET /rampart-verify.html', 'the standalone proof-of-reserves verifier page: users need no account'],
-  ['GET /api/v1/reserves/statement', 'proof of reserves: the published root every user checks against (also in the public ledger)'],
-  ['POST /api/v1/reserves/proof', 'proof of reserves: a user’s own proof, only with that user’s proof token (users are not principals)'],
+  [
+    'GET /api/v1/reserves/statement',
+    'proof of reserves: the published root every user checks against (also in the public ledger)',
+  ],
+  [
+    'POST /api/v1/reserves/proof',
+    'proof of reserves: a user’s own proof, only with that user’s proof token (users are not principals)',
+  ],
   ['GET /*', 'the console’s static files'],
 ]);
 /** Routes added by modules still being built may be public too; they must be listed here to pass. */

@@ -1,6 +1,7 @@
 /** Layout and the (tiny) router: the path picks the page; `/` is the ledger for now. */
-import { EnrollPage } from './access/EnrollPage.tsx';
+
 import { AccessPage } from './access/AccessPage.tsx';
+import { EnrollPage } from './access/EnrollPage.tsx';
 import { SignInPage } from './access/SignInPage.tsx';
 import { AlliancePage } from './alliance/AlliancePage.tsx';
 import { ApprovalsPage } from './approvals/ApprovalsPage.tsx';

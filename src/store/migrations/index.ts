@@ -7,13 +7,13 @@ import { custodyMigration } from './0004-custody.ts';
 import { custodyRequestsMigration } from './0005-custody-requests.ts';
 import { servicesMigration } from './0006-services.ts';
 import { custodyPolicyMigration } from './0007-custody-policy.ts';
-import { signingMigration } from './0014-signing.ts';
 import { accessGrantsMigration } from './0008-access-grants.ts';
-import { allianceTaxiiMigration } from './0011-alliance-taxii.ts';
 import { accessStepUpMigration } from './0009-access-stepup.ts';
 import { allianceScreeningMigration } from './0010-alliance-screening.ts';
-import { reservesAttestationsMigration } from './0013-reserves-attestations.ts';
+import { allianceTaxiiMigration } from './0011-alliance-taxii.ts';
 import { reservesMigration } from './0012-reserves.ts';
+import { reservesAttestationsMigration } from './0013-reserves-attestations.ts';
+import { signingMigration } from './0014-signing.ts';
 
 /**
  * Every migration, in order. Names are permanent: a released migration is never edited,
