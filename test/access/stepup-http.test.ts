@@ -7,7 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { reverifyStepUp } from '../../src/access/stepup/index.ts';
+import { bytesToBase64 } from '../../src/core/index.ts';
 import { registerWallet } from '../../src/custody/registry/index.ts';
 import {
   passkeyApprovalChallenge,
@@ -151,7 +153,7 @@ test('export from a session needs its own step-up; registering an approval key f
   });
   // The step-up is accepted; the export itself waits for the owners' signatures.
   assert.equal(ok.body.error?.code, 'OWNER_SIGNATURES_MISSING');
-  const key = 'A'.repeat(43) + '=';
+  const key = bytesToBase64(ed25519.getPublicKey(ed25519.utils.randomSecretKey()));
   const k = await ap1.call('POST', '/api/v1/custody/approver-keys', { publicKey: key });
   assert.equal(k.body.error?.code, 'STEPUP_REQUIRED');
   const k2 = await ap1.call('POST', '/api/v1/custody/approver-keys', {
