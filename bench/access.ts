@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- access [--seconds S] [--concurrency C]`
+ * `npm run bench -- access [--seconds S] [--concurrency C] [--rounds R]`
  *
  * Requests per second on one route with RFC 9421 signed service requests (signature, replay
  * window, nonce stored in the database, key lookup, authorization) beside the same route
@@ -33,13 +33,34 @@ const arg = (name: string, def: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 };
 
+interface LoadResult {
+  rps: number;
+  /** Requests sent (each used one pre-signed header set). */
+  requests: number;
+  elapsed: number;
+  latencies: number[];
+  errors: number;
+}
+
+/** One phase over all its slices: total requests over total time, percentiles over all latencies. */
+function combine(parts: LoadResult[]) {
+  const lat = parts.flatMap((p) => p.latencies).sort((a, b) => a - b);
+  const elapsed = parts.reduce((a, p) => a + p.elapsed, 0);
+  return {
+    rps: lat.length / elapsed,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    errors: parts.reduce((a, p) => a + p.errors, 0),
+  };
+}
+
 async function load(
   port: number,
   path: string,
   headersFor: (i: number) => Record<string, string>,
   seconds: number,
   concurrency: number,
-): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const end = performance.now() + seconds * 1000;
   let i = 0;
@@ -82,8 +103,7 @@ async function load(
   const elapsed = (performance.now() - t0) / 1000;
   agent.destroy();
   for (const [what, n] of failures) process.stderr.write(`  ${n} × ${what}\n`);
-  lat.sort((a, b) => a - b);
-  return { rps: lat.length / elapsed, p50: percentile(lat, 50), p99: percentile(lat, 99), errors };
+  return { rps: lat.length / elapsed, requests: i, elapsed, latencies: lat, errors };
 }
 
 export async function run(log: (s: string) => void): Promise<Report> {
@@ -135,7 +155,7 @@ export async function run(log: (s: string) => void): Promise<Report> {
     });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     const port = Number(new URL(address).port);
-    const total = Math.ceil(seconds * 15_000);
+    const total = Math.ceil(seconds * 20_000);
     log(`signing ${total.toLocaleString()} requests in advance (each with its own nonce)…`);
     const presign = (path: string) => {
       const out: Array<Record<string, string>> = [];
@@ -150,12 +170,34 @@ export async function run(log: (s: string) => void): Promise<Report> {
     };
     const presigned = presign('/signed');
     const presignedDb = presign('/signed-db');
-    log(`open route, ${seconds} s…`);
-    const open = await load(port, '/open', () => ({}), seconds, concurrency);
-    log(`signed route, nonces in process memory, ${seconds} s…`);
-    const signed = await load(port, '/signed', (i) => presigned[i]!, seconds, concurrency);
-    log(`signed route, nonces in the database, ${seconds} s…`);
-    const signedDb = await load(port, '/signed-db', (i) => presignedDb[i]!, seconds, concurrency);
+    // The phases alternate in short slices, so that a change in the machine's speed (a shared
+    // virtual machine's neighbours) falls on all of them alike rather than on one.
+    const rounds = arg('--rounds', 5);
+    const slice = seconds / rounds;
+    const phases: Record<
+      'open' | 'signed' | 'signedDb',
+      { path: string; headers: (i: number) => Record<string, string> }
+    > = {
+      open: { path: '/open', headers: () => ({}) },
+      signed: { path: '/signed', headers: (i: number) => presigned[i]! },
+      signedDb: { path: '/signed-db', headers: (i: number) => presignedDb[i]! },
+    };
+    const totals: Record<keyof typeof phases, LoadResult[]> = { open: [], signed: [], signedDb: [] };
+    const used = { open: 0, signed: 0, signedDb: 0 };
+    log(
+      `${rounds} rounds of ${slice.toFixed(1)} s per route: open, signed (nonces in memory), signed (nonces in the database)…`,
+    );
+    for (let r = 0; r < rounds; r++)
+      for (const name of ['open', 'signed', 'signedDb'] as const) {
+        const phase = phases[name];
+        const offset = used[name];
+        const result = await load(port, phase.path, (i) => phase.headers(offset + i), slice, concurrency);
+        used[name] += result.requests;
+        totals[name].push(result);
+      }
+    const open = combine(totals.open);
+    const signed = combine(totals.signed);
+    const signedDb = combine(totals.signedDb);
     if (signed.errors + signedDb.errors > 0)
       log(`warning: ${signed.errors + signedDb.errors} signed requests failed`);
     return {
@@ -163,7 +205,7 @@ export async function run(log: (s: string) => void): Promise<Report> {
       conditions: {
         date: new Date().toISOString().slice(0, 10),
         machine: `2 cores, Node ${process.version}`,
-        run: `${seconds} s each, ${concurrency} keep-alive connections, client in the same process, requests signed beforehand`,
+        run: `${seconds} s per route in ${arg('--rounds', 5)} alternating slices, ${concurrency} keep-alive connections, client in the same process, requests signed beforehand`,
         store:
           'SQLite WAL synchronous=FULL: one key lookup per signed request; nonces in process memory with a start-up cut-off (the SQLite default), or inserted in the database with group commit (the PostgreSQL default, shown for comparison)',
         routes:

@@ -72,6 +72,9 @@ test('unknown, foreign and revoked keys are refused', async () => {
     key: ed25519.utils.randomSecretKey(),
   });
   assert.equal(await code(await fetch(b.url, b.init)), 'SIGNATURE_INVALID');
+  // Accepted just before (so the key is in the lookup cache), refused on the very next request.
+  const before = await signed('GET', '/api/v1/custody/wallets');
+  assert.equal((await fetch(before.url, before.init)).status, 200);
   await revokeServiceKey(srv.app.ledger, { keyId: 'bot-1-2026', actor: 'user:alice' });
   const c = await signed('GET', '/api/v1/custody/wallets');
   assert.equal(await code(await fetch(c.url, c.init)), 'SIGNATURE_UNKNOWN_KEY');

@@ -52,6 +52,8 @@ export class Authorizer {
     { access: EffectiveAccess; at: number; until: string | null }
   >();
   private readonly touched = new Map<string, number>();
+  /** When touch() last looked at (access, permission): every grant it concerns was marked then. */
+  private readonly touchChecked = new WeakMap<EffectiveAccess, Map<string, number>>();
   private readonly verdicts = new Map<string, Verdict>();
 
   constructor(private readonly ledger: Ledger) {}
@@ -165,8 +167,17 @@ export class Authorizer {
 
   private async touch(access: EffectiveAccess, permission: string): Promise<void> {
     if (access.grants.length === 0) return;
-    const map = await this.roleMap();
     const now = this.ledger.clock.now();
+    // Most requests come well within a minute of the last mark: one map read decides it.
+    let checked = this.touchChecked.get(access);
+    if (!checked) {
+      checked = new Map();
+      this.touchChecked.set(access, checked);
+    }
+    const last = checked.get(permission);
+    if (last !== undefined && now.getTime() - last < TOUCH_EVERY_MS) return;
+    checked.set(permission, now.getTime());
+    const map = await this.roleMap();
     const due = access.grants
       .filter((g) => map.get(g.role)?.includes(permission))
       .filter((g) => now.getTime() - (this.touched.get(g.id) ?? Number.NEGATIVE_INFINITY) >= TOUCH_EVERY_MS)

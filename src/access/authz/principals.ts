@@ -15,49 +15,51 @@ export interface AuthorizedPrincipal {
   authorize: (permission: string, req: FastifyRequest) => Promise<void>;
 }
 
-/** The grants' permissions plus a key's own, computed once per cached access (the signed-request path is hot). */
-const mergedSets = new WeakMap<EffectiveAccess, Map<string, ReadonlySet<string>>>();
-function merged(access: EffectiveAccess, extra: string[]): ReadonlySet<string> {
-  let byKey = mergedSets.get(access);
-  if (!byKey) {
-    byKey = new Map();
-    mergedSets.set(access, byKey);
-  }
-  const key = extra.join('\n');
-  let set = byKey.get(key);
-  if (!set) {
-    set = new Set([...access.permissions, ...extra]);
-    byKey.set(key, set);
-  }
-  return set;
-}
+/**
+ * The principal for one cached access (the authorizer renews `access` when grants change or its
+ * short lifetime ends), with a key's own permissions merged in: built once, because the
+ * signed-request path asks for it on every request.
+ */
+const principals = new WeakMap<EffectiveAccess, Map<string, AuthorizedPrincipal>>();
 
 export async function grantedPrincipal(
   ledger: Ledger,
-  p: { id: string; kind: 'user' | 'service'; alsoPermissions?: Iterable<string> },
+  p: { id: string; kind: 'user' | 'service'; alsoPermissions?: readonly string[] },
 ): Promise<AuthorizedPrincipal> {
   const authorizer = authorizerFor(ledger);
   const access: EffectiveAccess = await authorizer.access(p.id);
-  const permissions = p.alsoPermissions ? merged(access, [...p.alsoPermissions]) : access.permissions;
-  return {
-    id: p.id,
-    kind: p.kind,
-    permissions,
-    roles: access.roles,
-    authorize: async (permission, req) => {
-      try {
-        await authorizer.authorize(access, permission, {
-          sourceIp: req.ip,
-          ...(req.accessSession ? { sessionId: req.accessSession.id } : {}),
-        });
-      } catch (e) {
-        const err = e as { code?: string; details?: unknown };
-        req.log.warn(
-          { code: err.code, principal: p.id, permission, details: err.details },
-          'refused by a condition',
-        );
-        throw e;
-      }
-    },
-  };
+  let byShape = principals.get(access);
+  if (!byShape) {
+    byShape = new Map();
+    principals.set(access, byShape);
+  }
+  const shape = `${p.kind}\n${p.alsoPermissions?.join('\n') ?? ''}`;
+  let principal = byShape.get(shape);
+  if (!principal) {
+    principal = {
+      id: p.id,
+      kind: p.kind,
+      permissions: p.alsoPermissions?.length
+        ? new Set([...access.permissions, ...p.alsoPermissions])
+        : access.permissions,
+      roles: access.roles,
+      authorize: async (permission, req) => {
+        try {
+          await authorizer.authorize(access, permission, {
+            sourceIp: req.ip,
+            ...(req.accessSession ? { sessionId: req.accessSession.id } : {}),
+          });
+        } catch (e) {
+          const err = e as { code?: string; details?: unknown };
+          req.log.warn(
+            { code: err.code, principal: p.id, permission, details: err.details },
+            'refused by a condition',
+          );
+          throw e;
+        }
+      },
+    };
+    byShape.set(shape, principal);
+  }
+  return principal;
 }

@@ -6,6 +6,7 @@
  * two "Active" algorithms (RFC 9530 §7.2), every other key is ignored on input (RFC 9530 §3).
  */
 import { sha512 } from '@noble/hashes/sha2.js';
+import { base64 } from '@scure/base';
 import { type Dictionary, parseDictionary, serializeDictionary } from 'structured-headers';
 import { equalBytes, sha256, utf8 } from '../../core/index.ts';
 
@@ -33,6 +34,10 @@ export function contentDigest(
   return serializeDictionary(dict);
 }
 
+const SINGLE_SHA256 = /^sha-256=:([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=):$/;
+/** SHA-256 of empty content, base64 (RFC 9530 §2: an absent body is empty content). */
+const EMPTY_SHA256 = '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
+
 export type DigestCheck =
   | { ok: true; algorithms: DigestAlgorithm[] }
   | { ok: false; problem: 'malformed' | 'no-supported-algorithm' | 'mismatch'; reason: string };
@@ -46,6 +51,16 @@ export function checkContentDigest(
   fieldValue: string,
   content: Uint8Array | string | undefined,
 ): DigestCheck {
+  // The field as signers write it, one canonical `sha-256` member (RFC 8941 §4.1.8): compared
+  // without the dictionary parser; anything else takes the general way below.
+  const single = SINGLE_SHA256.exec(fieldValue);
+  if (single) {
+    const bytes = contentBytes(content);
+    const expected = bytes.length === 0 ? EMPTY_SHA256 : base64.encode(sha256(bytes));
+    return single[1] === expected
+      ? { ok: true, algorithms: ['sha-256'] }
+      : { ok: false, problem: 'mismatch', reason: 'Content-Digest sha-256 does not match the content' };
+  }
   let dict: Dictionary;
   try {
     dict = parseDictionary(fieldValue);

@@ -6,6 +6,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { SignerSync, Verifier } from 'http-message-sig';
 import { InvalidInputError } from '../../core/index.ts';
+import { Ed25519VerifyPool, verifyPoolAvailable } from './verify-pool.ts';
 
 export const ED25519 = 'ed25519';
 
@@ -36,6 +37,9 @@ const SPKI_ED25519_PREFIX = new Uint8Array([
 
 type NativeVerify = (data: Uint8Array, signature: Uint8Array) => boolean | Promise<boolean>;
 
+/** The process's verification workers (verify-pool.ts), started with the first check. */
+let pool: Ed25519VerifyPool | undefined;
+
 function nativeVerify(publicKey: Uint8Array): NativeVerify | undefined {
   if (!nodeCrypto) return undefined;
   try {
@@ -45,16 +49,19 @@ function nativeVerify(publicKey: Uint8Array): NativeVerify | undefined {
   } catch {
     return () => false;
   }
+  if (verifyPoolAvailable) {
+    // OpenSSL on worker threads of our own, off the event loop (see verify-pool.ts for why).
+    const key = publicKey.slice();
+    return (data, signature) => {
+      pool ??= new Ed25519VerifyPool();
+      return pool.verify(key, data, signature);
+    };
+  }
   const der = new Uint8Array(SPKI_ED25519_PREFIX.length + 32);
   der.set(SPKI_ED25519_PREFIX);
   der.set(publicKey, SPKI_ED25519_PREFIX.length);
   const key = nodeCrypto.createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
-  // With a callback, node:crypto verifies on libuv's thread pool: the signature check runs on
-  // another core while the event loop goes on serving requests.
-  return (data, signature) =>
-    new Promise<boolean>((resolve) =>
-      nodeCrypto.verify(null, data, key, signature, (err, ok) => resolve(!err && ok)),
-    );
+  return (data, signature) => nodeCrypto.verify(null, data, key, signature);
 }
 
 /**
@@ -80,7 +87,27 @@ function preparedVerify(publicKey: Uint8Array) {
   return native;
 }
 
+/**
+ * Verifiers per key array, for callers that keep their key bytes (the signed-request path does):
+ * a hit still compares the 32 bytes, so an array changed since cannot reuse another key's verifier.
+ */
+const verifiers = new WeakMap<Uint8Array, { key: Uint8Array; verifier: Verifier }>();
+
+function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function ed25519Verifier(publicKey: Uint8Array): Verifier {
+  const hit = verifiers.get(publicKey);
+  if (hit && sameKey(hit.key, publicKey)) return hit.verifier;
+  const verifier = newVerifier(publicKey);
+  verifiers.set(publicKey, { key: publicKey.slice(), verifier });
+  return verifier;
+}
+
+function newVerifier(publicKey: Uint8Array): Verifier {
   checkKey(publicKey, 'public');
   const native = nodeCrypto ? preparedVerify(publicKey) : undefined;
   return {

@@ -5,8 +5,15 @@
  * request whose signature verifies reaches the digest check and the nonce store (so forged
  * requests can neither burn nonces nor fill the store).
  */
-import { isSignatureError, type SignatureError, verifySignature } from 'http-message-sig';
+import {
+  type FieldOccurrence,
+  isSignatureError,
+  type SignatureError,
+  type UntrustedSignatureCandidate,
+  verifySignature,
+} from 'http-message-sig';
 import { isRampartError } from '../../core/index.ts';
+import { canonicalSignature } from './canonical.ts';
 import { checkContentDigest } from './content-digest.ts';
 import { ED25519, ed25519Verifier } from './ed25519.ts';
 import { refuse, SignatureRefusal } from './errors.ts';
@@ -58,13 +65,21 @@ export async function verifyRequest(
   request: HttpRequest,
   options: VerifyRequestOptions,
 ): Promise<VerifiedService> {
-  const fields = headerFields(request.headers);
-  const signature = fieldValue(fields, 'signature');
-  const signatureInput = fieldValue(fields, 'signature-input');
-  if (signature === undefined && signatureInput === undefined)
-    refuse('SIGNATURE_MISSING', 'no Signature or Signature-Input field');
-  if (signature === undefined || signatureInput === undefined)
-    refuse('SIGNATURE_MALFORMED', 'Signature and Signature-Input must come together (RFC 9421 §4)');
+  // The common case first (canonical.ts); the library reads everything else, and every refusal of
+  // a malformed signature comes from it.
+  const canonical = canonicalSignature(request, options.label);
+  let fields: readonly FieldOccurrence[] = [];
+  let signature: string | undefined;
+  let signatureInput: string | undefined;
+  if (!canonical) {
+    fields = headerFields(request.headers);
+    signature = fieldValue(fields, 'signature');
+    signatureInput = fieldValue(fields, 'signature-input');
+    if (signature === undefined && signatureInput === undefined)
+      refuse('SIGNATURE_MISSING', 'no Signature or Signature-Input field');
+    if (signature === undefined || signatureInput === undefined)
+      refuse('SIGNATURE_MALFORMED', 'Signature and Signature-Input must come together (RFC 9421 §4)');
+  }
 
   const now = Math.floor(options.now.getTime() / 1000);
   const policy = {
@@ -73,28 +88,36 @@ export async function verifyRequest(
     clockSkewSeconds: options.clockSkewSeconds ?? 5,
   };
   let accepted: (AcceptedParameters & ServiceKey) | undefined;
-  let verified: Awaited<ReturnType<typeof verifySignature>>;
-  try {
-    verified = await verifySignature(toDescriptor(request), {
-      ...(options.label === undefined ? {} : { label: options.label }),
-      policy: {
-        algorithms: [ED25519],
-        requiredComponents: [],
-        requiredParameters: [],
-        now,
-        clockSkew: LIBRARY_TIME_CHECKS_OFF,
-      },
-      // Runs after the signature base is built and before the cryptographic check (§3.2 steps 1-5).
-      async resolveVerifier(candidate) {
-        const params = checkPolicy(candidate, policy, now);
-        const key = await options.lookupKey(params.keyId);
-        if (key === undefined) refuse('SIGNATURE_UNKNOWN_KEY', `no key registered as ${params.keyId}`);
-        accepted = { ...params, ...key };
-        return ed25519Verifier(key.publicKey);
-      },
-    });
-  } catch (e) {
-    throw asRefusal(e);
+  // §3.2 steps 1-5 (parse, build the base, policy), then the key and the cryptographic check.
+  const resolve = async (candidate: UntrustedSignatureCandidate) => {
+    const params = checkPolicy(candidate, policy, now);
+    const key = await options.lookupKey(params.keyId);
+    if (key === undefined) refuse('SIGNATURE_UNKNOWN_KEY', `no key registered as ${params.keyId}`);
+    accepted = { ...params, ...key };
+    return ed25519Verifier(key.publicKey);
+  };
+  let verified: Pick<UntrustedSignatureCandidate, 'label' | 'components'>;
+  if (canonical) {
+    const verifier = await resolve(canonical.candidate);
+    if (!(await verifier.verify(canonical.base, canonical.signature)))
+      refuse('SIGNATURE_INVALID', 'Signature verification failed');
+    verified = canonical.candidate;
+  } else {
+    try {
+      verified = await verifySignature(toDescriptor(request), {
+        ...(options.label === undefined ? {} : { label: options.label }),
+        policy: {
+          algorithms: [ED25519],
+          requiredComponents: [],
+          requiredParameters: [],
+          now,
+          clockSkew: LIBRARY_TIME_CHECKS_OFF,
+        },
+        resolveVerifier: resolve,
+      });
+    } catch (e) {
+      throw asRefusal(e);
+    }
   }
   if (accepted === undefined) refuse('SIGNATURE_INVALID', 'no key was resolved');
 
@@ -102,7 +125,8 @@ export async function verifyRequest(
   const body = request.body;
   const hasContent = body !== undefined && body.length > 0;
   if (covers(verified, 'content-digest')) {
-    const check = checkContentDigest(fieldValue(fields, 'content-digest') ?? '', body);
+    const digestField = canonical ? canonical.field('content-digest') : fieldValue(fields, 'content-digest');
+    const check = checkContentDigest(digestField ?? '', body);
     if (!check.ok)
       refuse(
         check.problem === 'no-supported-algorithm' ? 'CONTENT_DIGEST_MISSING' : 'CONTENT_DIGEST_MISMATCH',

@@ -14,6 +14,7 @@ export {
   type WindowMark,
 } from './process-nonce-store.ts';
 export {
+  findActiveServiceKey,
   findServiceKey,
   listServiceKeys,
   registerServiceKey,

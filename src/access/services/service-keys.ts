@@ -5,6 +5,7 @@
  */
 import { base64ToBytes, InvalidInputError, NotFoundError } from '../../core/index.ts';
 import type { Ledger } from '../../ledger/index.ts';
+import { bumpGeneration, generationOf } from '../authz/generation.ts';
 
 export interface ServiceRecord {
   keyId: string;
@@ -68,6 +69,7 @@ export async function registerServiceKey(
         .execute();
     },
   );
+  bumpGeneration(ledger);
   return {
     keyId: opts.keyId,
     serviceId: opts.serviceId,
@@ -96,6 +98,7 @@ export async function revokeServiceKey(
         throw new NotFoundError('SERVICE_KEY_NOT_FOUND', `no active service key ${opts.keyId}`);
     },
   );
+  bumpGeneration(ledger);
 }
 
 export async function findServiceKey(ledger: Ledger, keyId: string): Promise<ServiceRecord | undefined> {
@@ -113,6 +116,45 @@ export async function findServiceKey(ledger: Ledger, keyId: string): Promise<Ser
     createdAt: r.created_at,
     revokedAt: r.revoked_at,
   };
+}
+
+/**
+ * Keys as the signed-request check reads them, on every request: kept for ACTIVE_KEY_TTL_MS. A
+ * registration or revocation in this process empties the cache at once (the authorization
+ * generation, as for grants); another process's revocation (the CLI against the same database,
+ * another server on the same PostgreSQL) is seen within the same 2 seconds the authorizer allows
+ * for grants. Only keys found are kept, at most ACTIVE_KEYS_MAX, so unknown key ids cannot fill it.
+ */
+const ACTIVE_KEY_TTL_MS = 2_000;
+const ACTIVE_KEYS_MAX = 4_096;
+const activeKeys = new WeakMap<
+  Ledger,
+  { generation: number; keys: Map<string, { record: ServiceRecord; at: number }> }
+>();
+
+export async function findActiveServiceKey(
+  ledger: Ledger,
+  keyId: string,
+): Promise<ServiceRecord | undefined> {
+  const generation = generationOf(ledger);
+  let cache = activeKeys.get(ledger);
+  if (!cache || cache.generation !== generation) {
+    cache = { generation, keys: new Map() };
+    activeKeys.set(ledger, cache);
+  }
+  const hit = cache.keys.get(keyId);
+  const now = Date.now();
+  if (hit && now - hit.at < ACTIVE_KEY_TTL_MS) return hit.record;
+  const record = await findServiceKey(ledger, keyId);
+  if (!record || record.revokedAt) {
+    cache.keys.delete(keyId);
+    return undefined;
+  }
+  if (cache.generation === generationOf(ledger)) {
+    if (cache.keys.size >= ACTIVE_KEYS_MAX) cache.keys.delete(cache.keys.keys().next().value!);
+    cache.keys.set(keyId, { record, at: now });
+  }
+  return record;
 }
 
 export async function listServiceKeys(ledger: Ledger): Promise<ServiceRecord[]> {

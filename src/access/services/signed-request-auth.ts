@@ -10,8 +10,8 @@ import type { Clock } from '../../core/index.ts';
 import { base64ToBytes } from '../../core/index.ts';
 import type { Ledger } from '../../ledger/index.ts';
 import { grantedPrincipal } from '../authz/principals.ts';
-import { type NonceStore, verifyRequest } from '../http-signatures/index.ts';
-import { findServiceKey } from './service-keys.ts';
+import { type NonceStore, type ServiceKey, verifyRequest } from '../http-signatures/index.ts';
+import { findActiveServiceKey, type ServiceRecord } from './service-keys.ts';
 
 export interface SignedRequestInput {
   method: string;
@@ -34,6 +34,18 @@ export function hasSignature(headers: Record<string, unknown>): boolean {
   return headers['signature-input'] !== undefined || headers['signature'] !== undefined;
 }
 
+/** Decoded public keys, per cached key record (findActiveServiceKey keeps the records). */
+const keyBytes = new WeakMap<ServiceRecord, ServiceKey>();
+
+function serviceKey(record: ServiceRecord): ServiceKey {
+  let key = keyBytes.get(record);
+  if (!key) {
+    key = { publicKey: base64ToBytes(record.publicKey), serviceId: record.serviceId };
+    keyBytes.set(record, key);
+  }
+  return key;
+}
+
 export function signedRequestAuthenticator(ledger: Ledger, nonceStore: NonceStore, clock: Clock) {
   return async (req: SignedRequestInput): Promise<ServicePrincipal> => {
     let permissions: string[] = [];
@@ -43,10 +55,10 @@ export function signedRequestAuthenticator(ledger: Ledger, nonceStore: NonceStor
         now: clock.now(),
         nonceStore,
         lookupKey: async (keyId) => {
-          const k = await findServiceKey(ledger, keyId);
-          if (!k || k.revokedAt) return undefined;
+          const k = await findActiveServiceKey(ledger, keyId);
+          if (!k) return undefined;
           permissions = k.permissions;
-          return { publicKey: base64ToBytes(k.publicKey), serviceId: k.serviceId };
+          return serviceKey(k);
         },
       },
     );

@@ -1,0 +1,94 @@
+/**
+ * The Ed25519 verification workers (verify-pool.ts): the same answers as the reference (noble,
+ * strict RFC 8032), in any number and order, and failing closed — a check that cannot be made is
+ * an error, never a "valid".
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { Ed25519VerifyPool } from '../../src/access/http-signatures/verify-pool.ts';
+
+const pool = new Ed25519VerifyPool(2);
+after(() => pool.close());
+
+const keys = Array.from({ length: 3 }, (_, i) => {
+  const secret = new Uint8Array(32).fill(i + 1);
+  return { secret, public: ed25519.getPublicKey(secret) };
+});
+const message = (i: number) =>
+  new TextEncoder().encode(`"@method": POST\n"@signature-params": ("@method");nonce="${i}"`);
+
+test('valid, tampered, other-key and malformed checks each get their own right answer', async () => {
+  const [a, b] = keys as [(typeof keys)[0], (typeof keys)[0]];
+  const data = message(1);
+  const sig = ed25519.sign(data, a.secret);
+  assert.equal(await pool.verify(a.public, data, sig), true);
+  const tampered = data.slice();
+  tampered[0]! ^= 1;
+  assert.equal(await pool.verify(a.public, tampered, sig), false, 'other data');
+  assert.equal(await pool.verify(b.public, data, sig), false, 'other key');
+  const flipped = sig.slice();
+  flipped[10]! ^= 0x40;
+  assert.equal(await pool.verify(a.public, data, flipped), false, 'altered signature');
+  assert.equal(await pool.verify(a.public, data, sig.subarray(0, 63)), false, 'short signature');
+  assert.equal(await pool.verify(a.public.subarray(0, 31), data, sig), false, 'short key');
+  assert.equal(
+    await pool.verify(a.public, new Uint8Array(0), ed25519.sign(new Uint8Array(0), a.secret)),
+    true,
+  );
+});
+
+test('500 concurrent checks across keys and workers all match the reference', async () => {
+  const jobs = Array.from({ length: 500 }, (_, i) => {
+    const k = keys[i % keys.length]!;
+    const data = message(i);
+    let sig = ed25519.sign(data, k.secret);
+    // Every third one is forged: signed by the next key.
+    if (i % 3 === 0) sig = ed25519.sign(data, keys[(i + 1) % keys.length]!.secret);
+    return { k, data, sig, expected: ed25519.verify(sig, data, k.public, { zip215: false }) };
+  });
+  const results = await Promise.all(jobs.map((j) => pool.verify(j.k.public, j.data, j.sig)));
+  assert.deepEqual(
+    results,
+    jobs.map((j) => j.expected),
+  );
+  assert.ok(results.includes(true) && results.includes(false));
+});
+
+test('a worker that dies rejects what it held, and the next check starts a fresh one', async () => {
+  const k = keys[0]!;
+  const own = new Ed25519VerifyPool(1);
+  try {
+    const data = message(7);
+    const sig = ed25519.sign(data, k.secret);
+    assert.equal(await own.verify(k.public, data, sig), true);
+    const pending = Array.from({ length: 200 }, () => own.verify(k.public, data, sig));
+    // Let the batch reach the worker, then kill it under the checks.
+    await new Promise((r) => setImmediate(r));
+    const lane = (own as unknown as { lanes: Array<{ worker: { terminate(): Promise<number> } }> }).lanes[0]!;
+    await lane.worker.terminate();
+    const settled = await Promise.allSettled(pending);
+    assert.ok(
+      settled.every((s) => (s.status === 'fulfilled' ? s.value === true : s.reason instanceof Error)),
+      'each check either verified before the worker died or was rejected; none answered false or invalid',
+    );
+    assert.ok(
+      settled.some((s) => s.status === 'rejected'),
+      'the checks in flight were rejected',
+    );
+    assert.equal(await own.verify(k.public, data, sig), true, 'a fresh worker answers');
+  } finally {
+    await own.close();
+  }
+});
+
+test('closing the pool rejects checks in flight', async () => {
+  const own = new Ed25519VerifyPool(1);
+  const k = keys[1]!;
+  const data = message(9);
+  const pending = own.verify(k.public, data, ed25519.sign(data, k.secret));
+  await new Promise((r) => setImmediate(r));
+  const refused = assert.rejects(pending, /closed/);
+  await own.close();
+  await refused;
+});
