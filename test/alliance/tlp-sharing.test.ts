@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { addMember, hashPassword, setCollectionRight } from '../../src/alliance/members/index.ts';
+import { TLP_MARKING_IDS, type TlpLevel } from '../../src/alliance/stix/tlp.ts';
 import { createApiRoot, createCollection } from '../../src/alliance/taxii/store.ts';
-import { TLP2_MARKING_IDS, type TlpLevel } from '../../src/alliance/taxii/tlp.ts';
 import type { TestServer } from '../support/server.ts';
 import { startTestServer } from '../support/server.ts';
 import { basic, localUsers, taxiiFetcher } from './taxii-support.ts';
@@ -32,7 +32,7 @@ function indicator(level: TlpLevel | 'unmarked') {
     pattern: "[cryptocurrency-wallet:value = '0x51E9d833Ecae4E8D9D8Be17300AEE6D3398C135D']",
     pattern_type: 'stix',
     valid_from: '2025-02-21T14:13:00.000Z',
-    ...(level === 'unmarked' ? {} : { object_marking_refs: [TLP2_MARKING_IDS[level]] }),
+    ...(level === 'unmarked' ? {} : { object_marking_refs: [TLP_MARKING_IDS[level]] }),
   };
 }
 

@@ -16,11 +16,12 @@ import {
 } from '../../core/index.ts';
 import type { Ledger } from '../../ledger/index.ts';
 import type { Database } from '../../store/index.ts';
+import type { TlpLevel } from '../stix/tlp.ts';
 import type { VersionRow } from './filters.ts';
 import { STIX_MEDIA_TYPE_21 } from './media.ts';
 import { mediaTypeFor, specVersionOf, versionOf } from './objects.ts';
 import { nextDateAdded, normalizeTimestamp } from './timestamps.ts';
-import { type TlpLevel, tlpOf } from './tlp.ts';
+import { tlpOf } from './tlp.ts';
 import type { StixValidator } from './validator.ts';
 
 export interface ApiRoot {

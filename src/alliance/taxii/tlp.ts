@@ -10,23 +10,14 @@
  * marking is shared as AMBER (fail closed: nothing unmarked reaches the whole community by default),
  * except marking definitions themselves, which are CLEAR so that recipients can resolve markings.
  */
+import { TLP_LEVELS, TLP_MARKING_IDS, type TlpLevel } from '../stix/tlp.ts';
 
-export const TLP_LEVELS = ['clear', 'green', 'amber', 'amber+strict', 'red'] as const;
-export type TlpLevel = (typeof TLP_LEVELS)[number];
 /** The levels a member may be allowed to receive: RED is never one. */
 export const SHAREABLE_TLP = ['clear', 'green', 'amber', 'amber+strict'] as const;
 export type ShareableTlp = (typeof SHAREABLE_TLP)[number];
 
-export const TLP2_MARKING_IDS: Record<TlpLevel, string> = {
-  clear: 'marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487',
-  green: 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb',
-  amber: 'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421',
-  'amber+strict': 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003',
-  red: 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1',
-};
-
 const BY_ID = new Map<string, TlpLevel>([
-  ...Object.entries(TLP2_MARKING_IDS).map(([k, v]) => [v, k as TlpLevel] as const),
+  ...TLP_LEVELS.map((level) => [TLP_MARKING_IDS[level], level] as const),
   // STIX 2.1 §7.2.1.4 (TLP 1.0)
   ['marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9', 'clear'],
   ['marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da', 'green'],
