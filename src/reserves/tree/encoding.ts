@@ -104,40 +104,38 @@ export function addSums(
   return true;
 }
 
+/**
+ * tag || first || second: every hash preimage of the tree is one domain-separation byte and two
+ * parts. A fixed-size first part (a secret, salt or hash) of any other length is a caller's bug:
+ * it would shift the second part and make another preimage, so it throws.
+ */
+function tagged(tag: number, first: Uint8Array, second: Uint8Array, firstBytes = first.length): Uint8Array {
+  if (first.length !== firstBytes) throw new RangeError(`expected ${firstBytes} bytes, got ${first.length}`);
+  const out = new Uint8Array(1 + first.length + second.length);
+  out[0] = tag;
+  out.set(first, 1);
+  out.set(second, 1 + first.length);
+  return out;
+}
+
 /** 0x04 || build secret || utf8(user id): the salt preimage (§3.1). */
 export function saltInput(secret: Uint8Array, userId: Uint8Array): Uint8Array {
-  const out = new Uint8Array(1 + SALT_BYTES + userId.length);
-  out[0] = TAG_SALT;
-  out.set(secret, 1);
-  out.set(userId, 1 + SALT_BYTES);
-  return out;
+  return tagged(TAG_SALT, secret, userId, SALT_BYTES);
 }
 
 /** 0x03 || salt || utf8(user id): the commitment preimage (§3.1). */
 export function commitmentInput(salt: Uint8Array, userId: Uint8Array): Uint8Array {
-  const out = new Uint8Array(1 + SALT_BYTES + userId.length);
-  out[0] = TAG_COMMITMENT;
-  out.set(salt, 1);
-  out.set(userId, 1 + SALT_BYTES);
-  return out;
+  return tagged(TAG_COMMITMENT, salt, userId, SALT_BYTES);
 }
 
 /** 0x00 || commitment || balances (§3.2). `balances` is K·16 bytes. */
 export function leafInput(commitment: Uint8Array, balances: Uint8Array): Uint8Array {
-  const out = new Uint8Array(1 + HASH_BYTES + balances.length);
-  out[0] = TAG_LEAF;
-  out.set(commitment, 1);
-  out.set(balances, 1 + HASH_BYTES);
-  return out;
+  return tagged(TAG_LEAF, commitment, balances, HASH_BYTES);
 }
 
 /** 0x01 || left record || right record (§3.3); records are hash || sums. */
 export function nodeInput(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const out = new Uint8Array(1 + left.length + right.length);
-  out[0] = TAG_NODE;
-  out.set(left, 1);
-  out.set(right, 1 + left.length);
-  return out;
+  return tagged(TAG_NODE, left, right);
 }
 
 /** 0x02 || nonce (§3.4). */
