@@ -6,6 +6,7 @@
  * RAMPART_LEDGER_CHECKPOINT_EVERY_ENTRIES.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -29,6 +30,14 @@ const verifierKey = z
   .string()
   .regex(/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/, 'expected a verifier key "name+hash+base64"');
 
+/** An IPv4 or IPv6 address, optionally with a prefix length (CIDR). */
+const proxyAddress = z.string().refine((v) => {
+  const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(v);
+  const family = m ? isIP(m[1]!) : 0;
+  if (family === 0) return false;
+  return m![2] === undefined || Number(m![2]) <= (family === 4 ? 32 : 128);
+}, 'expected an IP address or CIDR range, e.g. 10.0.0.5 or 10.0.0.0/24');
+
 export const configSchema = z
   .object({
     server: z
@@ -37,9 +46,16 @@ export const configSchema = z
         port: intFromEnv(0, 65535).default(8080),
         /** Public base URL, used in links printed to people. */
         publicUrl: z.url().optional(),
+        /**
+         * Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed. The client's
+         * address decides lock-outs, rate limits, network conditions and what the ledger records, so
+         * it is taken from the header only when the connection comes from one of these; by default
+         * from nobody, and a client cannot name its own address.
+         */
+        trustProxy: z.array(proxyAddress).default([]),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080 }),
+      .default({ host: '127.0.0.1', port: 8080, trustProxy: [] }),
     dataDir: z.string().min(1).default('./data'),
     database: z
       .object({

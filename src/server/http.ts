@@ -56,6 +56,8 @@ export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
     logger: o.logger === false ? false : o.logger === true ? { level: o.config.logLevel } : o.logger,
     return503OnClosing: true,
     bodyLimit: 1024 * 1024,
+    // req.ip from X-Forwarded-For only through the configured proxies (server.trustProxy).
+    trustProxy: o.config.server.trustProxy.length > 0 ? [...o.config.server.trustProxy] : false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
