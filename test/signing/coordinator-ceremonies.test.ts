@@ -21,7 +21,13 @@ import {
   standardVerify,
 } from '../../src/signing/coordinator/index.ts';
 import { getSuite } from '../../src/signing/frost/index.ts';
-import { parseNodeConfig, type RunningNode, startSignerNode } from '../../src/signing/node/index.ts';
+import {
+  enroll,
+  openNodeDb,
+  parseNodeConfig,
+  type RunningNode,
+  startSignerNode,
+} from '../../src/signing/node/index.ts';
 import type { Store } from '../../src/store/index.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
 import { testLedger } from '../support/ledger.ts';
@@ -122,15 +128,15 @@ describe('coordinator ceremonies and the ledger', { timeout: 300_000 }, () => {
     );
   });
 
-  test("a refused signature is audited as failed, with the nodes' refusal codes", async () => {
+  test("a refused signature stops the ceremony, audited as failed with the nodes' refusal codes", async () => {
     const msg = utf8('one approval only');
     await assert.rejects(
       runSign(ctx, { keyId: 'k1', message: msg, request: approvedMessage('req-c-2', msg, ['alice']) }),
       (e: unknown) => {
         const d = (e as { code: string; details: { failed: { code: string }[] } }).details;
-        assert.equal((e as { code: string }).code, 'SIGNING_TOO_FEW_SIGNERS');
+        assert.equal((e as { code: string }).code, 'SIGNING_REFUSED');
         assert.ok(
-          d.failed.every((f) => f.code === 'APPROVAL_QUORUM_NOT_MET'),
+          d.failed.length >= 2 && d.failed.every((f) => f.code === 'APPROVAL_QUORUM_NOT_MET'),
           JSON.stringify(d.failed),
         );
         return true;
@@ -152,13 +158,13 @@ describe('coordinator ceremonies and the ledger', { timeout: 300_000 }, () => {
     );
     const last = (await ledger.entries(0, 200)).filter((e) => e.action === 'signing.sign.failed');
     assert.ok(last.length >= 2);
-    assert.equal((last[0]!.payload.error as { code: string }).code, 'SIGNING_TOO_FEW_SIGNERS');
+    assert.equal((last[0]!.payload.error as { code: string }).code, 'SIGNING_REFUSED');
   });
 
   test('nodes refuse a stale policy version, a replayed request id and a forged approval', async () => {
     const refusedWith = (want: string) => (e: unknown) => {
       const d = (e as { details: { failed: { code: string }[] } }).details;
-      assert.equal((e as { code: string }).code, 'SIGNING_TOO_FEW_SIGNERS');
+      assert.equal((e as { code: string }).code, 'SIGNING_REFUSED');
       assert.ok(d.failed.length >= 2 && d.failed.every((f) => f.code === want), JSON.stringify(d.failed));
       return true;
     };
@@ -215,5 +221,37 @@ describe('coordinator ceremonies and the ledger', { timeout: 300_000 }, () => {
       runDkg(ctx, { suite: 'ed25519', threshold: 2, nodeUrls: [nodes[0]!.url, `http://127.0.0.1:${port}`] }),
       code('SIGNER_NODE_UNREACHABLE'),
     );
+  });
+
+  test('one node that refuses stops the ceremony: the coordinator does not go around it', async () => {
+    // Bob is no longer an approver on the node the coordinator asks first (lowest identifier); the
+    // other two would still sign. Going around the refusal would find two willing nodes.
+    const key = await getKey(store.db, 'k1');
+    const first = [...key.nodes].sort((a, b) => (a.identifier < b.identifier ? -1 : 1))[0]!;
+    const nodeDb = await openNodeDb(join(dir, first.nodeId));
+    try {
+      await enroll(nodeDb, { op: 'remove-approver', principal: 'bob', actor: 'node-operator:test' });
+    } finally {
+      await nodeDb.close();
+    }
+    const msg = utf8('pay 5 to B');
+    await assert.rejects(
+      runSign(ctx, { keyId: 'k1', message: msg, request: approvedMessage('req-c-9', msg) }),
+      (e: unknown) => {
+        const err = e as { code: string; details: { failed: { node: string; code: string }[] } };
+        assert.equal(err.code, 'SIGNING_REFUSED');
+        assert.deepEqual(err.details.failed, [{ node: first.nodeId, code: 'APPROVER_NOT_ENROLLED' }]);
+        return true;
+      },
+    );
+    const failed = (await ledger.entries(0, 500)).filter((e) => e.action === 'signing.sign.failed').at(-1)!;
+    assert.equal((failed.payload.error as { code: string }).code, 'SIGNING_REFUSED');
+    // Approvals the refusing node accepts (alice and carol) sign as before.
+    const ok = await runSign(ctx, {
+      keyId: 'k1',
+      message: msg,
+      request: approvedMessage('req-c-10', msg, ['alice', 'carol']),
+    });
+    assert.equal(ok.signers.length, 2);
   });
 });

@@ -5,9 +5,15 @@
  * the shares aggregated (§5.3) and the group signature verified as an outside verifier would
  * before it is returned. A node that fails between the rounds (down, killed, refusing) is left out
  * and the session restarts with fresh commitments from the others: its nonce is never reused,
- * because a node only ever signs for the session its nonce was committed to. A node that refuses
- * the request (authorize's codes) is left out the same way — one refusing node cannot block the
- * others — and when fewer than t remain the ceremony fails with every node's code in its details.
+ * because a node only ever signs for the session its nonce was committed to. When fewer than t
+ * remain the ceremony fails (SIGNING_TOO_FEW_SIGNERS) with every node's code in its details.
+ *
+ * A node that *refuses* the request (src/signing/authorize's codes: a forged approval, bytes other
+ * than the approved ones, a stale policy, a replay) is different: its independent check found
+ * something wrong with the request itself (DESIGN principle 1), so the ceremony stops there
+ * (SIGNING_REFUSED, every refusing node and its code in the details, audited as failed). Asking
+ * other nodes until t of them agree would turn each node's check into a vote the coordinator can
+ * route around — exactly what a compromised coordinator or front end would do.
  */
 import {
   bytesToHex,
@@ -17,6 +23,7 @@ import {
   sha256,
   VerificationError,
 } from '../../core/index.ts';
+import { REFUSAL_CODES } from '../authorize/errors.ts';
 import { getSuite } from '../frost/index.ts';
 import { type CommitmentJson, commitmentFromJson, publicFromJson } from '../node/index.ts';
 import { inCeremony, newCeremonyId, startCeremony } from './ceremony.ts';
@@ -134,6 +141,17 @@ export async function runSign(ctx: CoordinatorContext, opts: SignOptions): Promi
           excluded.set(node.identifier, codeOf(s.reason));
         }
       });
+      const refusals = shared.flatMap((s, i) =>
+        s.status === 'rejected' && isRefusal(s.reason)
+          ? [{ node: chosen[i]!.node.nodeId, code: codeOf(s.reason) }]
+          : [],
+      );
+      if (refusals.length > 0)
+        throw new RampartError(
+          'SIGNING_REFUSED',
+          `signer node${refusals.length > 1 ? 's' : ''} refused the request: ${refusals.map((r) => `${r.node} ${r.code}`).join(', ')}`,
+          { status: 403, details: { failed: refusals } },
+        );
       if (failed) {
         sessions.push({
           sessionId,
@@ -170,6 +188,11 @@ export async function runSign(ctx: CoordinatorContext, opts: SignOptions): Promi
       },
     });
   });
+}
+
+/** A node's verdict on the request (authorize's refusal codes), as opposed to a failure to answer. */
+function isRefusal(e: unknown): boolean {
+  return isRampartError(e) && Object.hasOwn(REFUSAL_CODES, e.code);
 }
 
 function codeOf(e: unknown): string {
