@@ -74,6 +74,11 @@ async function agree(request: HttpRequest, label?: string): Promise<'fast' | 'li
   return 'fast';
 }
 
+/** Each case holds the property, and none of them is read by the fast path. */
+async function neverFast(cases: Array<[string, HttpRequest]>): Promise<void> {
+  for (const [what, req] of cases) assert.notEqual(await agree(req), 'fast', what);
+}
+
 const BASE_HEADERS = {
   host: 'rampart.example',
   'content-type': 'application/json',
@@ -165,10 +170,7 @@ describe('canonical signature fast path', () => {
       ['@query component', signed({ components: ['@method', '@target-uri', 'content-digest', '@query'] })],
       ['a Headers object', { ...r, headers: new Headers(r.headers as Record<string, string>) }],
     ];
-    for (const [what, req] of cases) {
-      const outcome = await agree(req);
-      assert.notEqual(outcome, 'fast', what);
-    }
+    await neverFast(cases);
   });
 
   test('refuses with the library on malformed input', async () => {
@@ -220,10 +222,7 @@ describe('canonical signature fast path', () => {
         }),
       ],
     ];
-    for (const [what, req] of cases) {
-      const outcome = await agree(req);
-      assert.notEqual(outcome, 'fast', what);
-    }
+    await neverFast(cases);
   });
 
   test('agrees with the library on 3,000 random mutations of both fields', async () => {

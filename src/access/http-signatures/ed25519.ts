@@ -87,27 +87,7 @@ function preparedVerify(publicKey: Uint8Array) {
   return native;
 }
 
-/**
- * Verifiers per key array, for callers that keep their key bytes (the signed-request path does):
- * a hit still compares the 32 bytes, so an array changed since cannot reuse another key's verifier.
- */
-const verifiers = new WeakMap<Uint8Array, { key: Uint8Array; verifier: Verifier }>();
-
-function sameKey(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 export function ed25519Verifier(publicKey: Uint8Array): Verifier {
-  const hit = verifiers.get(publicKey);
-  if (hit && sameKey(hit.key, publicKey)) return hit.verifier;
-  const verifier = newVerifier(publicKey);
-  verifiers.set(publicKey, { key: publicKey.slice(), verifier });
-  return verifier;
-}
-
-function newVerifier(publicKey: Uint8Array): Verifier {
   checkKey(publicKey, 'public');
   const native = nodeCrypto ? preparedVerify(publicKey) : undefined;
   return {

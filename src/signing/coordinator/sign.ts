@@ -3,7 +3,7 @@
  * commitment under a fresh session id and keeps the first t that answer; round two sends them the
  * message, the commitment list and the approved request; each share is checked (§5.4 verifyShare),
  * the shares aggregated (§5.3) and the group signature verified as an outside verifier would
- * before it is returned. A node that fails between the rounds (down, killed, refusing) is left out
+ * before it is returned. A node that fails between the rounds (down, killed, misbehaving) is left out
  * and the session restarts with fresh commitments from the others: its nonce is never reused,
  * because a node only ever signs for the session its nonce was committed to. When fewer than t
  * remain the ceremony fails (SIGNING_TOO_FEW_SIGNERS) with every node's code in its details.
