@@ -34,6 +34,9 @@ export function contentDigest(
   return serializeDictionary(dict);
 }
 
+/** The digest of no content (every signed GET carries it), computed once rather than per request. */
+const EMPTY_SHA256 = base64.encode(sha256(new Uint8Array(0)));
+
 const SINGLE_SHA256 = /^sha-256=:([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=):$/;
 
 export type DigestCheck =
@@ -53,7 +56,8 @@ export function checkContentDigest(
   // without the dictionary parser; anything else takes the general way below.
   const single = SINGLE_SHA256.exec(fieldValue);
   if (single) {
-    return single[1] === base64.encode(sha256(contentBytes(content)))
+    const bytes = contentBytes(content);
+    return single[1] === (bytes.length === 0 ? EMPTY_SHA256 : base64.encode(sha256(bytes)))
       ? { ok: true, algorithms: ['sha-256'] }
       : { ok: false, problem: 'mismatch', reason: 'Content-Digest sha-256 does not match the content' };
   }
