@@ -209,9 +209,7 @@ export async function run(log: (s: string) => void): Promise<Report> {
       }
     const open = combine(totals.open);
     const openWithHeaders = combine(totals.openWithHeaders);
-    const perRound = totals.signed
-      .map((p, r) => p.rps / totals.open[r]!.rps)
-      .sort((a, b) => a - b);
+    const perRound = totals.signed.map((p, r) => p.rps / totals.open[r]!.rps).sort((a, b) => a - b);
     const signed = combine(totals.signed);
     const signedDb = combine(totals.signedDb);
     if (signed.errors + signedDb.errors > 0)
