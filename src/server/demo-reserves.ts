@@ -51,23 +51,40 @@ const WEEK: Array<{ eth: [bigint, bigint]; usdt: [bigint, bigint] }> = [
   { eth: [1_500n, 250n], usdt: [4_000_000n, 1_000_000n] },
 ];
 
-/** Builds and publishes the demo liabilities and attestations; returns how many entries it wrote. */
-export async function seedReservesDemo(ledger: Ledger, dataDir: string, last = new Date()): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'rampart-demo-'));
-  try {
-    const snapshot = join(dir, 'demo-balances.csv');
-    writeFileSync(snapshot, demoSnapshotCsv(), { mode: 0o600 });
-    await publishLiabilities(ledger, dataDir, {
-      snapshot,
-      assets: [...ASSETS],
-      format: 'csv',
-      actor: 'cli:demo',
-      workers: 1,
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+/** The actor of the demo's reserves entries (the demo history's entries carry `"demo": true`). */
+export const DEMO_RESERVES_ACTOR = 'cli:demo';
+export const DEMO_ATTESTATIONS = WEEK.length;
+
+/**
+ * Builds and publishes the demo liabilities and attestations; returns how many entries it wrote.
+ * `done` finishes an interrupted seeding: the liabilities only if none were published, and the
+ * attestations after the ones already there.
+ */
+export async function seedReservesDemo(
+  ledger: Ledger,
+  dataDir: string,
+  last = new Date(),
+  done: { liabilities: boolean; attestations: number } = { liabilities: false, attestations: 0 },
+): Promise<number> {
+  let written = 0;
+  if (!done.liabilities) {
+    const dir = mkdtempSync(join(tmpdir(), 'rampart-demo-'));
+    try {
+      const snapshot = join(dir, 'demo-balances.csv');
+      writeFileSync(snapshot, demoSnapshotCsv(), { mode: 0o600 });
+      await publishLiabilities(ledger, dataDir, {
+        snapshot,
+        assets: [...ASSETS],
+        format: 'csv',
+        actor: DEMO_RESERVES_ACTOR,
+        workers: 1,
+      });
+      written++;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
-  for (let d = 0; d < WEEK.length; d++) {
+  for (let d = done.attestations; d < WEEK.length; d++) {
     const day = new Date(last.getTime() - (WEEK.length - 1 - d) * 86_400_000).toISOString().slice(0, 10);
     const w = WEEK[d]!;
     const text = await exampleAttestationText({
@@ -76,7 +93,8 @@ export async function seedReservesDemo(ledger: Ledger, dataDir: string, last = n
       eth: [w.eth[0] * 10n ** 18n, w.eth[1] * 10n ** 18n],
       usdt: [w.usdt[0] * 10n ** 6n, w.usdt[1] * 10n ** 6n],
     });
-    await publishAttestation(ledger, text, 'cli:demo', 'demo attestation');
+    await publishAttestation(ledger, text, DEMO_RESERVES_ACTOR, 'demo attestation');
+    written++;
   }
-  return 1 + WEEK.length;
+  return written;
 }

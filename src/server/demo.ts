@@ -35,16 +35,28 @@ const ACTIONS: Array<[string, string, Record<string, unknown>]> = [
   ['signing.ceremony.completed', 'key:demo-frost-1', { suite: 'ed25519', threshold: 2, nodes: 3 }],
 ];
 
-export async function seedDemo(ledger: Ledger, opts: { entries?: number } = {}): Promise<number> {
-  if ((await ledger.size()) > 0) return 0;
+/**
+ * Writes the demo history into an empty ledger, or (`done`) finishes one that a stop interrupted
+ * after `done` of its entries: the entries are the same sequence every time, each its own
+ * transaction, so what was written is a prefix of it. Returns how many entries it wrote now.
+ */
+export async function seedDemo(
+  ledger: Ledger,
+  opts: { entries?: number; done?: number } = {},
+): Promise<number> {
+  const done = opts.done ?? 0;
+  if (opts.done === undefined && (await ledger.size()) > 0) return 0;
   const total = opts.entries ?? 60;
-  await ledger.record({
-    actor: 'system',
-    action: 'ledger.started',
-    payload: { demo: true, origin: ledger.publisher.origin },
-  });
-  let n = 1;
-  for (let i = 0; n < total; i++, n++) {
+  if (done >= total) return 0;
+  if (done === 0)
+    await ledger.record({
+      actor: 'system',
+      action: 'ledger.started',
+      payload: { demo: true, origin: ledger.publisher.origin },
+    });
+  // Entry n (n ≥ 1) of the sequence is step i = n − 1.
+  let n = Math.max(1, done);
+  for (let i = n - 1; n < total; i++, n++) {
     if (i % 6 === 5) {
       const key = `demo.limit.${i % 4}`;
       const actor = PEOPLE[i % PEOPLE.length]!;
@@ -70,5 +82,5 @@ export async function seedDemo(ledger: Ledger, opts: { entries?: number } = {}):
     });
   }
   await ledger.checkpointNow();
-  return n;
+  return n - done;
 }

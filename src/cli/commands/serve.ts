@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { enrollmentLink, firstAdminEnrollmentIfNeeded } from '../../access/people/index.ts';
 import { createRampart } from '../../server/app.ts';
-import { seedDemo } from '../../server/demo.ts';
-import { DEMO_USERS, seedReservesDemo } from '../../server/demo-reserves.ts';
+import { seedDemoStore } from '../../server/demo-store.ts';
 import { configFrom, type GlobalOptions } from '../context.ts';
 import { parseIntArg } from '../output.ts';
 
@@ -21,13 +20,11 @@ export function serveCommand(program: Command, globals: () => GlobalOptions): vo
       });
       const app = await createRampart(config, { logger: true });
       if (config.demo) {
-        const n = await seedDemo(app.ledger);
-        if (n > 0) {
-          const r = await seedReservesDemo(app.ledger, config.dataDir);
+        const seeded = await seedDemoStore(app.ledger, config.dataDir);
+        if (seeded)
           app.http.log.info(
-            `seeded ${n} demo ledger entries and a demo proof of reserves (${DEMO_USERS} users, ${r - 1} attestations)`,
+            `${seeded.resumed ? 'finished the interrupted demo' : 'seeded the demo'}: ${seeded.entries} ledger entries written, a demo proof of reserves (${seeded.users} users, ${seeded.attestations} attestations)`,
           );
-        }
       }
       const address = await app.http.listen({ host: config.server.host, port: config.server.port });
       const shown = config.server.publicUrl ?? address.replace('127.0.0.1', 'localhost');
