@@ -6,6 +6,7 @@ import { bytesToHex, hexToBytes, InvalidInputError } from '../../core/index.ts';
 import { parseSigningRequest, recomputePayload } from '../../signing/authorize/index.ts';
 import {
   type CoordinatorContext,
+  finishRefresh,
   getKey,
   listCeremonies,
   listKeys,
@@ -164,15 +165,22 @@ export function signingCommand(program: Command, globals: () => GlobalOptions): 
 
   signing
     .command('refresh')
-    .description('refresh every share of a key (same group key; old shares become useless)')
+    .description(
+      'refresh every share of a key (same group key; old shares become useless); all nodes switch or none',
+    )
     .requiredOption('--key <id>', 'the key id')
-    .action(async (o: { key: string }) => {
+    .option('--finish', 'only commit the last refresh on nodes that missed its commit (no new refresh)')
+    .action(async (o: { key: string; finish?: boolean }) => {
       const g = globals();
-      const k = await withCoordinator(g, 'refresh', (ctx) => runRefresh(ctx, o.key));
+      const k = await withCoordinator(g, 'refresh', async (ctx) => {
+        if (!o.finish) return runRefresh(ctx, o.key);
+        await finishRefresh(ctx, o.key);
+        return getKey(ctx.ledger.store.db, o.key);
+      });
       if (g.json) printJson({ keyId: k.keyId, generation: k.generation, groupPublicKey: k.groupPublicKey });
       else
         process.stdout.write(
-          `key ${k.keyId} refreshed: generation ${k.generation}, group public key unchanged ${k.groupPublicKey}\n`,
+          `key ${k.keyId} ${o.finish ? 'committed on every node' : 'refreshed'}: generation ${k.generation}, group public key unchanged ${k.groupPublicKey}\n`,
         );
     });
 

@@ -8,7 +8,7 @@ export {
   loadCoordinatorKey,
 } from './coordinator-key.ts';
 export { type DkgOptions, runDkg } from './dkg.ts';
-export { runRefresh } from './refresh.ts';
+export { finishRefresh, runRefresh } from './refresh.ts';
 export {
   type CeremonyRecord,
   findKey,

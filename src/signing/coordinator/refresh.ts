@@ -1,22 +1,28 @@
 /**
  * A refresh ceremony (frost/refresh.ts on each node): every node of the key deals a sharing of
- * zero, the encrypted round-2 values are relayed, and each node replaces its share. The group key
- * must come out unchanged and every node must report the same new public package; the registry
- * then moves to the next generation. All nodes take part: a share left out would be useless
- * afterwards, so a refresh with a node down is refused rather than silently dropping it.
+ * zero, the encrypted round-2 values are relayed, and each node computes its new share. The group
+ * key must come out unchanged and every node must report the same new public package. All nodes
+ * take part: a share left out would be useless afterwards, so a refresh with a node down is refused
+ * rather than silently dropping it.
  *
- * Not atomic across nodes: if some nodes finish and others fail, the key is split between two
- * generations until the ceremony is repeated with the nodes that did not move, or those nodes are
- * repaired (repair.ts) from t nodes that did. The failure is in the ledger.
+ * Atomic, in two phases (node/refresh.ts): the nodes only *stage* their new shares; the decision is
+ * the ceremony's completion, written with the registry's move to the next generation in one
+ * transaction; then every node commits. A failure before the decision aborts on every node (each
+ * keeps the share it had: the key never splits). A node that misses the commit keeps its staged
+ * share durably and is committed by `finishRefresh` (run first by every refresh, and by
+ * `rampart signing refresh --finish`); until then the other nodes sign (a lagging node's shares
+ * no longer verify against the registry and it is routed around).
  */
-import { InvalidInputError, isoTime, VerificationError } from '../../core/index.ts';
+import { InvalidInputError, isoTime, RampartError, VerificationError } from '../../core/index.ts';
 import type { Envelope, Participant, PublicPackageJson, RefreshPackageJson } from '../node/index.ts';
 import { inCeremony, startCeremony } from './ceremony.ts';
 import { all, type CoordinatorContext, clientFor } from './context.ts';
 import { routeEnvelopes, samePackage } from './dkg.ts';
-import { getKey, type RegisteredKey, updateKeyPackage } from './registry.ts';
+import { getKey, listCeremonies, type RegisteredKey, updateKeyPackage } from './registry.ts';
 
 export async function runRefresh(ctx: CoordinatorContext, keyId: string): Promise<RegisteredKey> {
+  // Never start on a split key: a refresh decided earlier is committed everywhere first.
+  await finishRefresh(ctx, keyId);
   const key = await getKey(ctx.ledger.store.db, keyId);
   const participants: Participant[] = key.nodes.map(({ url: _url, ...p }) => p);
   const clients = key.nodes.map((n) => clientFor(ctx, n));
@@ -27,8 +33,28 @@ export async function runRefresh(ctx: CoordinatorContext, keyId: string): Promis
     participants: key.nodes.map((n) => ({ nodeId: n.nodeId, identifier: n.identifier, url: n.url })),
     details: { fromGeneration: key.generation },
   });
-  return inCeremony(ceremony, async () => {
-    ctx.progress?.('round 1', 0, 3);
+  const decided = await inCeremony(ceremony, async () => {
+    try {
+      return await stageEverywhere();
+    } catch (e) {
+      // A decision whose transaction committed though its caller saw an error (a connection lost
+      // at commit) stands: the nodes are committed below, never aborted.
+      if (await isCompleted(ctx, keyId, ceremony.id)) return getKey(ctx.ledger.store.db, keyId);
+      // Before the decision: every node drops what it staged and keeps the share it had. A node
+      // that misses this keeps an unused staged share, which the next refresh replaces.
+      await Promise.allSettled(
+        clients.map((c) => c.post('/v1/refresh/abort', { ceremonyId: ceremony.id, keyId })),
+      );
+      throw e;
+    }
+  });
+  ctx.progress?.('commit', 3, 4);
+  await commitEverywhere(ctx, decided, ceremony.id);
+  ctx.progress?.('done', 4, 4);
+  return decided;
+
+  async function stageEverywhere(): Promise<RegisteredKey> {
+    ctx.progress?.('round 1', 0, 4);
     const r1 = await all(clients, (c) =>
       c.post<RefreshPackageJson>('/v1/refresh/round1', {
         ceremonyId: ceremony.id,
@@ -37,7 +63,7 @@ export async function runRefresh(ctx: CoordinatorContext, keyId: string): Promis
         participants,
       }),
     );
-    ctx.progress?.('round 2', 1, 3);
+    ctx.progress?.('round 2', 1, 4);
     const r2 = await all(clients, (c) =>
       c.post<{ envelopes: Envelope[] }>('/v1/refresh/round2', { ceremonyId: ceremony.id, round1: r1 }),
     );
@@ -45,7 +71,7 @@ export async function runRefresh(ctx: CoordinatorContext, keyId: string): Promis
       participants,
       r2.map((r) => r.envelopes),
     );
-    ctx.progress?.('finish', 2, 3);
+    ctx.progress?.('finish', 2, 4);
     const r3 = await all(
       clients.map((c, i) => ({ c, id: participants[i]!.identifier })),
       ({ c, id }) =>
@@ -63,11 +89,63 @@ export async function runRefresh(ctx: CoordinatorContext, keyId: string): Promis
     const generation = key.generation + 1;
     if (r3.some((r) => r.generation !== generation))
       throw new InvalidInputError('SIGNING_GENERATION_MISMATCH', 'the nodes disagree on the key generation');
+    // The decision: the registry's next generation and the ceremony's completion, one transaction.
     const now = isoTime(ctx.ledger.clock.now());
     await ceremony.complete({ generation, groupPublicKey: key.groupPublicKey }, (db) =>
       updateKeyPackage(db, keyId, publicPackage, generation, now),
     );
-    ctx.progress?.('done', 3, 3);
     return { ...key, publicPackage, generation, updatedAt: now };
+  }
+}
+
+/**
+ * Commits the key's last decided refresh on every node that has not switched yet (a no-op on the
+ * others). Throws SIGNING_REFRESH_UNCOMMITTED naming the nodes still behind.
+ */
+export async function finishRefresh(ctx: CoordinatorContext, keyId: string): Promise<void> {
+  const key = await getKey(ctx.ledger.store.db, keyId);
+  const last = (await listCeremonies(ctx.ledger.store.db, keyId))
+    .filter((c) => c.kind === 'refresh' && c.status === 'completed')
+    .at(-1);
+  const generation = (last?.result as { generation?: number } | null)?.generation;
+  if (!last || generation !== key.generation) return;
+  await commitEverywhere(ctx, key, last.ceremonyId);
+}
+
+async function isCompleted(ctx: CoordinatorContext, keyId: string, ceremonyId: string): Promise<boolean> {
+  const ceremonies = await listCeremonies(ctx.ledger.store.db, keyId).catch(() => []);
+  return ceremonies.some((c) => c.ceremonyId === ceremonyId && c.status === 'completed');
+}
+
+async function commitEverywhere(
+  ctx: CoordinatorContext,
+  key: RegisteredKey,
+  ceremonyId: string,
+): Promise<void> {
+  const settled = await Promise.allSettled(
+    key.nodes.map((n) =>
+      clientFor(ctx, n).post<{ outcome: 'committed' | 'already' }>('/v1/refresh/commit', {
+        ceremonyId,
+        keyId: key.keyId,
+        generation: key.generation,
+      }),
+    ),
+  );
+  const behind = settled.flatMap((s, i) =>
+    s.status === 'rejected'
+      ? [{ node: key.nodes[i]!.nodeId, code: (s.reason as { code?: string }).code ?? 'UNREACHABLE' }]
+      : [],
+  );
+  if (behind.length === 0) return;
+  await ctx.ledger.record({
+    actor: ctx.actor,
+    action: 'signing.refresh.uncommitted',
+    subject: key.keyId,
+    payload: { ceremonyId, generation: key.generation, behind },
   });
+  throw new RampartError(
+    'SIGNING_REFRESH_UNCOMMITTED',
+    `the refresh to generation ${key.generation} is decided, but ${behind.map((b) => b.node).join(', ')} did not switch yet: run \`rampart signing refresh --key ${key.keyId} --finish\` once ${behind.length > 1 ? 'they are' : 'it is'} reachable`,
+    { status: 503, details: { keyId: key.keyId, generation: key.generation, ceremonyId, behind } },
+  );
 }

@@ -14,6 +14,10 @@ import { dkgRound1, dkgRound1Body, dkgRound2, dkgRound2Body, dkgRound3, dkgRound
 import { crashPoint } from './faults.ts';
 import { publicToJson } from './packages.ts';
 import {
+  refreshAbort,
+  refreshAbortBody,
+  refreshCommit,
+  refreshCommitBody,
   refreshComplete,
   refreshFinishBody,
   refreshRound1Body,
@@ -217,6 +221,8 @@ export function buildNodeApp(ctx: NodeContext, opts: { log?: (line: string) => v
       identifier: s.identifier,
       generation: s.generation,
       publicPackage: publicToJson(s.public),
+      // A refreshed share waiting for the coordinator's commit (two-phase refresh), if any.
+      staged: (await ctx.shares.staged(s.keyId)) ?? null,
     });
   });
   post('/v1/dkg/round1', dkgRound1Body, (b) => dkgRound1(ctx, b));
@@ -233,6 +239,8 @@ export function buildNodeApp(ctx: NodeContext, opts: { log?: (line: string) => v
   post('/v1/refresh/round1', refreshRound1Body, (b) => refreshStart(ctx, b));
   post('/v1/refresh/round2', refreshRound2Body, (b) => refreshSend(ctx, b));
   post('/v1/refresh/finish', refreshFinishBody, (b) => refreshComplete(ctx, b));
+  post('/v1/refresh/commit', refreshCommitBody, (b) => refreshCommit(ctx, b));
+  post('/v1/refresh/abort', refreshAbortBody, (b) => refreshAbort(ctx, b));
   post('/v1/repair/step1', repairStep1Body, (b) => repairDeal(ctx, b));
   post('/v1/repair/step2', repairStep2Body, (b) => repairSigma(ctx, b));
   post('/v1/repair/step3', repairStep3Body, (b) => repairReceive(ctx, b));

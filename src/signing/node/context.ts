@@ -114,6 +114,11 @@ export class CeremonyStates {
     h.wipe();
   }
 
+  /** Ends a ceremony of this kind if it is still held (an abort; a no-op otherwise). */
+  abandon(kind: string, id: string): void {
+    if (this.#held.get(id)?.kind === kind) this.finish(id);
+  }
+
   clear(): void {
     for (const id of [...this.#held.keys()]) this.finish(id);
   }

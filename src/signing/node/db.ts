@@ -33,6 +33,21 @@ export interface ShareTable {
   updated_at: string;
 }
 
+/**
+ * A refreshed share waiting for the coordinator's decision (two-phase refresh, refresh.ts): sealed
+ * for its new generation, never used to sign; it replaces the `shares` row only on commit.
+ */
+export interface PendingShareTable {
+  key_id: string;
+  ceremony_id: string;
+  suite: string;
+  identifier: string;
+  public_package: string;
+  sealed_share: Uint8Array;
+  generation: number;
+  created_at: string;
+}
+
 export interface SessionTable {
   session_id: string;
   key_id: string;
@@ -90,6 +105,7 @@ export interface ReplayTable {
 export interface NodeDatabase {
   identity: IdentityTable;
   shares: ShareTable;
+  pending_shares: PendingShareTable;
   sessions: SessionTable;
   request_nonces: NodeRequestNonceTable;
   approvers: ApproverTable;
@@ -170,6 +186,21 @@ const migrations: Record<string, Migration> = {
         .addColumn('replay_key', 'text', (c) => c.primaryKey())
         .addColumn('message_sha256', 'text', (c) => c.notNull())
         .addColumn('first_authorized_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0002-pending-shares': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('pending_shares')
+        .addColumn('key_id', 'text', (c) => c.primaryKey())
+        .addColumn('ceremony_id', 'text', (c) => c.notNull())
+        .addColumn('suite', 'text', (c) => c.notNull())
+        .addColumn('identifier', 'text', (c) => c.notNull())
+        .addColumn('public_package', 'text', (c) => c.notNull())
+        .addColumn('sealed_share', 'blob', (c) => c.notNull())
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
     },
   },

@@ -1,8 +1,14 @@
 /**
  * Proactive refresh on the node (frost/refresh.ts: Herzberg et al. 1995, frost-rs refresh layout).
- * Round-2 values go to each receiver in an envelope. On finish the refreshed share replaces the
- * old one in the same row (generation + 1): the old share no longer exists on this node, and
- * nonces committed under the old generation can no longer be used.
+ * Round-2 values go to each receiver in an envelope.
+ *
+ * Two phases, so that a refresh moves every node or none: on finish the refreshed share is sealed
+ * and *staged* beside the current one, which still signs; only when the coordinator has seen every
+ * node finish with the same public package, and recorded that decision, does it ask each node to
+ * commit (the staged share replaces the old one in the same row, generation + 1: the old share no
+ * longer exists on this node, and nonces committed under the old generation can no longer be used)
+ * or, before the decision, to abort (the staged share is dropped). A node that misses the commit
+ * keeps its staged share across restarts and is committed by the next attempt (idempotent).
  */
 import { z } from 'zod';
 import { bytesToHex, hexToBytes, InvalidInputError } from '../../core/index.ts';
@@ -41,6 +47,15 @@ export const refreshRound2Body = z.strictObject({
 export const refreshFinishBody = z.strictObject({
   ceremonyId: ceremonyIdSchema,
   round2: z.array(envelopeSchema),
+});
+export const refreshCommitBody = z.strictObject({
+  ceremonyId: ceremonyIdSchema,
+  keyId: keyIdSchema,
+  generation: z.number().int().min(2),
+});
+export const refreshAbortBody = z.strictObject({
+  ceremonyId: ceremonyIdSchema,
+  keyId: keyIdSchema,
 });
 
 interface RefreshState {
@@ -168,9 +183,28 @@ export async function refreshComplete(
       }
     });
     const publicPackage = publicToJson(refreshed.public);
-    await ctx.shares.put(st.keyId, suite.name, refreshed, generation);
+    await ctx.shares.stage(body.ceremonyId, st.keyId, suite.name, refreshed, generation);
     return { identifier: st.me.identifier, generation, publicPackage };
   } finally {
     ctx.ceremonies.finish(body.ceremonyId);
   }
+}
+
+/** Phase two, on the coordinator's decision: the staged share becomes this node's share. */
+export async function refreshCommit(
+  ctx: NodeContext,
+  body: z.infer<typeof refreshCommitBody>,
+): Promise<{ keyId: string; generation: number; outcome: 'committed' | 'already' }> {
+  const outcome = await ctx.shares.commitStaged(body.ceremonyId, body.keyId, body.generation);
+  return { keyId: body.keyId, generation: body.generation, outcome };
+}
+
+/** A refresh that will not be committed: the share it staged here is dropped. */
+export async function refreshAbort(
+  ctx: NodeContext,
+  body: z.infer<typeof refreshAbortBody>,
+): Promise<{ keyId: string; aborted: true }> {
+  ctx.ceremonies.abandon('refresh', body.ceremonyId);
+  await ctx.shares.discardStaged(body.ceremonyId, body.keyId);
+  return { keyId: body.keyId, aborted: true };
 }
