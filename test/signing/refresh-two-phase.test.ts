@@ -181,12 +181,16 @@ describe('two-phase refresh', { timeout: 300_000 }, () => {
     // Still unreachable for commits: finishing says so again, naming it.
     await assert.rejects(finishRefresh(ctx, 'k2'), code('SIGNING_REFRESH_UNCOMMITTED'));
     proxy.failing.clear();
-    await finishRefresh(ctx, 'k2');
+    // The next signature finishes the refresh first, and n1's committed share is the right one.
+    assert.deepEqual(await signs('req-2pc-3'), ['n1', 'n2']);
     for (let i = 0; i < 3; i++)
       assert.deepEqual(await held(i), { generation: 2, staged: null }, `node ${i + 1}`);
-    await finishRefresh(ctx, 'k2'); // idempotent
-    // n1's committed share is the right one: it signs with n2.
-    assert.deepEqual(await signs('req-2pc-3'), ['n1', 'n2']);
+    const committed = async () =>
+      (await ledger.entries(0, 1000)).filter((e) => e.action === 'signing.refresh.committed').length;
+    assert.equal(await committed(), 1);
+    // Nothing left to do: the ledger says so, and no node is asked (no second entry).
+    await finishRefresh(ctx, 'k2');
+    assert.equal(await committed(), 1);
   });
 
   test('a commit names the ceremony and generation it finishes; anything else is refused', async () => {

@@ -9,9 +9,11 @@
  * the ceremony's completion, written with the registry's move to the next generation in one
  * transaction; then every node commits. A failure before the decision aborts on every node (each
  * keeps the share it had: the key never splits). A node that misses the commit keeps its staged
- * share durably and is committed by `finishRefresh` (run first by every refresh, and by
- * `rampart signing refresh --finish`); until then the other nodes sign (a lagging node's shares
- * no longer verify against the registry and it is routed around).
+ * share durably and is committed by `finishRefresh`, which every refresh runs first, every
+ * signature runs first (best effort), and `rampart signing refresh --finish` runs alone; a
+ * `signing.refresh.committed` entry records that no node needs asking any more. Until then the
+ * other nodes sign (a lagging node's shares no longer verify against the registry and it is
+ * routed around).
  */
 import { InvalidInputError, isoTime, RampartError, VerificationError } from '../../core/index.ts';
 import type { Envelope, Participant, PublicPackageJson, RefreshPackageJson } from '../node/index.ts';
@@ -109,8 +111,20 @@ export async function finishRefresh(ctx: CoordinatorContext, keyId: string): Pro
     .at(-1);
   const generation = (last?.result as { generation?: number } | null)?.generation;
   if (!last || generation !== key.generation) return;
+  // Committed everywhere already (the usual case): known from the ledger, no node is asked.
+  const committed = await ctx.ledger.store.db
+    .selectFrom('ledger_entries')
+    .select('entry')
+    .where('action', '=', REFRESH_COMMITTED)
+    .where('subject', '=', keyId)
+    .orderBy('idx', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (committed && JSON.parse(committed.entry).payload?.ceremonyId === last.ceremonyId) return;
   await commitEverywhere(ctx, key, last.ceremonyId);
 }
+
+const REFRESH_COMMITTED = 'signing.refresh.committed';
 
 async function isCompleted(ctx: CoordinatorContext, keyId: string, ceremonyId: string): Promise<boolean> {
   const ceremonies = await listCeremonies(ctx.ledger.store.db, keyId).catch(() => []);
@@ -136,7 +150,15 @@ async function commitEverywhere(
       ? [{ node: key.nodes[i]!.nodeId, code: (s.reason as { code?: string }).code ?? 'UNREACHABLE' }]
       : [],
   );
-  if (behind.length === 0) return;
+  if (behind.length === 0) {
+    await ctx.ledger.record({
+      actor: ctx.actor,
+      action: REFRESH_COMMITTED,
+      subject: key.keyId,
+      payload: { ceremonyId, generation: key.generation },
+    });
+    return;
+  }
   await ctx.ledger.record({
     actor: ctx.actor,
     action: 'signing.refresh.uncommitted',
