@@ -20,7 +20,7 @@ import type { Envelope, Participant, PublicPackageJson, RefreshPackageJson } fro
 import { inCeremony, startCeremony } from './ceremony.ts';
 import { all, type CoordinatorContext, clientFor } from './context.ts';
 import { routeEnvelopes, samePackage } from './dkg.ts';
-import { getKey, listCeremonies, type RegisteredKey, updateKeyPackage } from './registry.ts';
+import { getKey, type RegisteredKey, updateKeyPackage } from './registry.ts';
 
 export async function runRefresh(ctx: CoordinatorContext, keyId: string): Promise<RegisteredKey> {
   // Never start on a split key: a refresh decided earlier is committed everywhere first.
@@ -105,14 +105,11 @@ export async function runRefresh(ctx: CoordinatorContext, keyId: string): Promis
  * others). Throws SIGNING_REFRESH_UNCOMMITTED naming the nodes still behind.
  */
 export async function finishRefresh(ctx: CoordinatorContext, keyId: string): Promise<void> {
-  const key = await getKey(ctx.ledger.store.db, keyId);
-  const last = (await listCeremonies(ctx.ledger.store.db, keyId))
-    .filter((c) => c.kind === 'refresh' && c.status === 'completed')
-    .at(-1);
-  const generation = (last?.result as { generation?: number } | null)?.generation;
-  if (!last || generation !== key.generation) return;
-  // Committed everywhere already (the usual case): known from the ledger, no node is asked.
-  const committed = await ctx.ledger.store.db
+  const db = ctx.ledger.store.db;
+  const key = await getKey(db, keyId);
+  // Committed everywhere already (the usual case, run before every signature): one indexed read of
+  // the ledger's few refresh-committed entries, no node asked, no ceremony history scanned.
+  const committed = await db
     .selectFrom('ledger_entries')
     .select('entry')
     .where('action', '=', REFRESH_COMMITTED)
@@ -120,15 +117,32 @@ export async function finishRefresh(ctx: CoordinatorContext, keyId: string): Pro
     .orderBy('idx', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (committed && JSON.parse(committed.entry).payload?.ceremonyId === last.ceremonyId) return;
-  await commitEverywhere(ctx, key, last.ceremonyId);
+  if (committed && JSON.parse(committed.entry).payload?.generation === key.generation) return;
+  const last = await db
+    .selectFrom('signing_ceremonies')
+    .select(['ceremony_id', 'result'])
+    .where('key_id', '=', keyId)
+    .where('kind', '=', 'refresh')
+    .where('status', '=', 'completed')
+    .orderBy('started_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  // Never refreshed, or the registry's generation is not a refresh's: nothing to commit.
+  if (!last || JSON.parse(last.result ?? '{}').generation !== key.generation) return;
+  await commitEverywhere(ctx, key, last.ceremony_id);
 }
 
 const REFRESH_COMMITTED = 'signing.refresh.committed';
 
 async function isCompleted(ctx: CoordinatorContext, keyId: string, ceremonyId: string): Promise<boolean> {
-  const ceremonies = await listCeremonies(ctx.ledger.store.db, keyId).catch(() => []);
-  return ceremonies.some((c) => c.ceremonyId === ceremonyId && c.status === 'completed');
+  const row = await ctx.ledger.store.db
+    .selectFrom('signing_ceremonies')
+    .select('status')
+    .where('key_id', '=', keyId)
+    .where('ceremony_id', '=', ceremonyId)
+    .executeTakeFirst()
+    .catch(() => undefined);
+  return row?.status === 'completed';
 }
 
 async function commitEverywhere(
