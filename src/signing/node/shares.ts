@@ -95,22 +95,14 @@ export class ShareVault {
    */
   async stage(ceremonyId: string, keyId: string, suite: string, key: Key, generation: number): Promise<void> {
     const row = await this.sealRow(keyId, key, generation);
-    const values = { key_id: keyId, ceremony_id: ceremonyId, suite, ...row, created_at: isoTime(new Date()) };
-    await this.nodeDb.db
-      .insertInto('pending_shares')
-      .values(values)
-      .onConflict((oc) =>
-        oc.column('key_id').doUpdateSet({
-          ceremony_id: values.ceremony_id,
-          suite: values.suite,
-          identifier: values.identifier,
-          public_package: values.public_package,
-          sealed_share: values.sealed_share,
-          generation: values.generation,
-          created_at: values.created_at,
-        }),
-      )
-      .execute();
+    // One staged share per key: a newer refresh's replaces an abandoned one.
+    await this.nodeDb.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('pending_shares').where('key_id', '=', keyId).execute();
+      await tx
+        .insertInto('pending_shares')
+        .values({ key_id: keyId, ceremony_id: ceremonyId, suite, ...row, created_at: isoTime(new Date()) })
+        .execute();
+    });
   }
 
   /**
