@@ -10,12 +10,11 @@
  */
 import type { Ledger, StoredEntry } from '../ledger/index.ts';
 import { ATTESTATION_ACTION, LIABILITIES_PUBLISHED } from '../reserves/index.ts';
-import { seedDemo } from './demo.ts';
+import { DEMO_HISTORY, seedDemo } from './demo.ts';
 import { DEMO_ATTESTATIONS, DEMO_RESERVES_ACTOR, DEMO_USERS, seedReservesDemo } from './demo-reserves.ts';
 
 export const DEMO_SEEDED = 'demo.seeded';
-const DEMO_HISTORY = 60;
-/** The whole demo is 60 + 1 + 7 + 1 entries; a larger store cannot be an unfinished one. */
+/** The whole demo: history, liabilities, attestations, the mark; a larger store cannot be an unfinished one. */
 const DEMO_MAX_ENTRIES = DEMO_HISTORY + 1 + DEMO_ATTESTATIONS + 1;
 
 export interface DemoSeeded {

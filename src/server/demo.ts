@@ -35,6 +35,9 @@ const ACTIONS: Array<[string, string, Record<string, unknown>]> = [
   ['signing.ceremony.completed', 'key:demo-frost-1', { suite: 'ed25519', threshold: 2, nodes: 3 }],
 ];
 
+/** How many entries the demo history has unless told otherwise. */
+export const DEMO_HISTORY = 60;
+
 /**
  * Writes the demo history into an empty ledger, or (`done`) finishes one that a stop interrupted
  * after `done` of its entries: the entries are the same sequence every time, each its own
@@ -46,7 +49,7 @@ export async function seedDemo(
 ): Promise<number> {
   const done = opts.done ?? 0;
   if (opts.done === undefined && (await ledger.size()) > 0) return 0;
-  const total = opts.entries ?? 60;
+  const total = opts.entries ?? DEMO_HISTORY;
   if (done >= total) return 0;
   if (done === 0)
     await ledger.record({

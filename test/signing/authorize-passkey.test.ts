@@ -22,12 +22,8 @@ import {
   passkeyApprovalChallenge,
   passkeyKeyFromCose,
 } from '../../src/signing/authorize/index.ts';
+import { hasCode } from '../support/errors.ts';
 import { storeIndependent } from '../support/passes.ts';
-
-const code = (c: string) => (e: unknown) => {
-  assert.equal((e as { code?: string }).code, c, (e as Error).message);
-  return true;
-};
 
 const RP = { rpId: 'rampart.example', origins: ['https://rampart.example'] };
 const POLICY: NodePolicy = {
@@ -197,14 +193,14 @@ describe('passkey approvals (WebAuthn assertions)', storeIndependent, () => {
     it(`refuses an assertion ${what}`, async () => {
       await assert.rejects(
         authorizeSigning(request([make(), assertion(bobKey, 'bob')]), ctx()),
-        code('APPROVAL_SIGNATURE_INVALID'),
+        hasCode('APPROVAL_SIGNATURE_INVALID'),
       );
     });
 
   it('refuses passkey approvals on a node without a relying party configured', async () => {
     await assert.rejects(
       authorizeSigning(request([assertion(alicePhone, 'alice'), assertion(bobKey, 'bob')]), ctx(null)),
-      code('APPROVAL_SIGNATURE_INVALID'),
+      hasCode('APPROVAL_SIGNATURE_INVALID'),
     );
   });
 
@@ -217,8 +213,11 @@ describe('passkey approvals (WebAuthn assertions)', storeIndependent, () => {
         [-2, Uint8Array.of(1, 0, 1)],
       ]),
     );
-    assert.throws(() => passkeyKeyFromCose('AAAA', rsa), code('APPROVER_ENROLLMENT_INVALID'));
-    assert.throws(() => passkeyKeyFromCose('AAAA', Uint8Array.of(0xff)), code('APPROVER_ENROLLMENT_INVALID'));
+    assert.throws(() => passkeyKeyFromCose('AAAA', rsa), hasCode('APPROVER_ENROLLMENT_INVALID'));
+    assert.throws(
+      () => passkeyKeyFromCose('AAAA', Uint8Array.of(0xff)),
+      hasCode('APPROVER_ENROLLMENT_INVALID'),
+    );
     const offCurve = isoCBOR.encode(
       new Map<number, number | Uint8Array>([
         [1, 2],
@@ -228,6 +227,6 @@ describe('passkey approvals (WebAuthn assertions)', storeIndependent, () => {
         [-3, new Uint8Array(32).fill(2)],
       ]),
     );
-    assert.throws(() => passkeyKeyFromCose('AAAA', offCurve), code('APPROVER_ENROLLMENT_INVALID'));
+    assert.throws(() => passkeyKeyFromCose('AAAA', offCurve), hasCode('APPROVER_ENROLLMENT_INVALID'));
   });
 });

@@ -42,12 +42,8 @@ import {
   spendDigest,
   verifyKeyPathSpend,
 } from '../../src/signing/bitcoin/index.ts';
+import { hasCode } from '../support/errors.ts';
 import { storeIndependent } from '../support/passes.ts';
-
-const code = (c: string) => (e: unknown) => {
-  assert.equal((e as { code?: string }).code, c, (e as Error).message);
-  return true;
-};
 
 // ---- approvers, enrolled through the audited enrollment function ----
 const people = ['alice', 'bob', 'carol', 'dave', 'erin', 'mallory'] as const;
@@ -127,51 +123,51 @@ describe('authorizeSigning: a plain message', storeIndependent, () => {
   it('refuses a forged approval (signed by a key that is not the approver’s)', async () => {
     const req = messageRequest();
     req.approvals[1] = { ...req.approvals[1]!, signature: signApproval(sk.mallory, 'req_msg_1', MSG_DIGEST) };
-    await assert.rejects(authorizeSigning(req, ctx()), code('APPROVAL_SIGNATURE_INVALID'));
+    await assert.rejects(authorizeSigning(req, ctx()), hasCode('APPROVAL_SIGNATURE_INVALID'));
     // and a signature with one bit flipped
     const flipped = messageRequest();
     const sig = base64ToBytes(flipped.approvals[0]!.signature);
     sig[5]! ^= 1;
     flipped.approvals[0] = { ...flipped.approvals[0]!, signature: bytesToBase64(sig) };
-    await assert.rejects(authorizeSigning(flipped, ctx()), code('APPROVAL_SIGNATURE_INVALID'));
+    await assert.rejects(authorizeSigning(flipped, ctx()), hasCode('APPROVAL_SIGNATURE_INVALID'));
   });
 
   it('refuses an approval of another digest', async () => {
     const other = analysisDigest(messageSummary(utf8('something else')));
     const req = messageRequest();
     req.approvals[1] = approve('bob', 'req_msg_1', other);
-    await assert.rejects(authorizeSigning(req, ctx()), code('APPROVAL_DIGEST_MISMATCH'));
+    await assert.rejects(authorizeSigning(req, ctx()), hasCode('APPROVAL_DIGEST_MISMATCH'));
     // claiming the right digest while having signed the other one is a bad signature
     req.approvals[1] = { ...approve('bob', 'req_msg_1', other), digest: MSG_DIGEST };
-    await assert.rejects(authorizeSigning(req, ctx()), code('APPROVAL_SIGNATURE_INVALID'));
+    await assert.rejects(authorizeSigning(req, ctx()), hasCode('APPROVAL_SIGNATURE_INVALID'));
     // an approval of the same digest for another request id does not carry over either
     req.approvals[1] = approve('bob', 'req_msg_OTHER', MSG_DIGEST);
-    await assert.rejects(authorizeSigning(req, ctx()), code('APPROVAL_SIGNATURE_INVALID'));
+    await assert.rejects(authorizeSigning(req, ctx()), hasCode('APPROVAL_SIGNATURE_INVALID'));
   });
 
   it('refuses one approval short', async () => {
     await assert.rejects(
       authorizeSigning(messageRequest({}, ['alice']), ctx()),
-      code('APPROVAL_QUORUM_NOT_MET'),
+      hasCode('APPROVAL_QUORUM_NOT_MET'),
     );
-    await assert.rejects(authorizeSigning(messageRequest({}, []), ctx()), code('APPROVAL_QUORUM_NOT_MET'));
+    await assert.rejects(authorizeSigning(messageRequest({}, []), ctx()), hasCode('APPROVAL_QUORUM_NOT_MET'));
   });
 
   it('refuses the same approver twice', async () => {
     await assert.rejects(
       authorizeSigning(messageRequest({}, ['alice', 'alice']), ctx()),
-      code('APPROVAL_DUPLICATE_APPROVER'),
+      hasCode('APPROVAL_DUPLICATE_APPROVER'),
     );
   });
 
   it('refuses an approver who is not enrolled, and approvers without the needed role', async () => {
     await assert.rejects(
       authorizeSigning(messageRequest({}, ['alice', 'mallory']), ctx()),
-      code('APPROVER_NOT_ENROLLED'),
+      hasCode('APPROVER_NOT_ENROLLED'),
     );
     await assert.rejects(
       authorizeSigning(messageRequest({}, ['alice', 'dave']), ctx()),
-      code('APPROVER_ROLE_MISSING'),
+      hasCode('APPROVER_ROLE_MISSING'),
     );
     // a third approval from a treasury member makes it
     const ok = await authorizeSigning(messageRequest({}, ['alice', 'dave', 'carol']), ctx());
@@ -184,7 +180,7 @@ describe('authorizeSigning: a plain message', storeIndependent, () => {
     assert.notEqual(stale, nodePolicyVersion(POLICY));
     await assert.rejects(
       authorizeSigning(messageRequest({ policyVersion: stale }), ctx()),
-      code('SIGNING_POLICY_STALE'),
+      hasCode('SIGNING_POLICY_STALE'),
     );
   });
 
@@ -199,7 +195,7 @@ describe('authorizeSigning: a plain message', storeIndependent, () => {
     const later = new Date(NOW.getTime() + 60 * 60_000);
     await assert.rejects(
       authorizeSigning(messageRequest(), ctx({ replay, now: later })),
-      code('SIGNING_REQUEST_REPLAYED'),
+      hasCode('SIGNING_REQUEST_REPLAYED'),
     );
     // and the same request id with other (properly approved) bytes is refused at once
     const other = utf8('another message under the same request id');
@@ -211,7 +207,7 @@ describe('authorizeSigning: a plain message', storeIndependent, () => {
     });
     await assert.rejects(
       authorizeSigning(substituted, ctx({ replay, now: soon })),
-      code('SIGNING_REQUEST_REPLAYED'),
+      hasCode('SIGNING_REQUEST_REPLAYED'),
     );
     // a refused request leaves no record behind
     const fresh = new MemoryReplayGuard();
@@ -224,7 +220,7 @@ describe('authorizeSigning: a plain message', storeIndependent, () => {
     changed[0]! ^= 0x20;
     await assert.rejects(
       authorizeSigning(messageRequest(), ctx({ signing: { message: changed, suite: 'ed25519' } })),
-      code('SIGNING_MESSAGE_MISMATCH'),
+      hasCode('SIGNING_MESSAGE_MISMATCH'),
     );
     const ok = await authorizeSigning(
       messageRequest(),
@@ -237,21 +233,21 @@ describe('authorizeSigning: a plain message', storeIndependent, () => {
     const changed = Uint8Array.from(MESSAGE);
     changed[changed.length - 1]! ^= 1;
     const req = messageRequest({ payload: { kind: 'message', message: bytesToBase64(changed) } });
-    await assert.rejects(authorizeSigning(req, ctx()), code('SIGNING_DIGEST_MISMATCH'));
+    await assert.rejects(authorizeSigning(req, ctx()), hasCode('SIGNING_DIGEST_MISMATCH'));
     // and when the coordinator also rewrites the request's digest, the approvals do not cover it
     const digest = analysisDigest(messageSummary(changed));
-    await assert.rejects(authorizeSigning({ ...req, digest }, ctx()), code('APPROVAL_DIGEST_MISMATCH'));
+    await assert.rejects(authorizeSigning({ ...req, digest }, ctx()), hasCode('APPROVAL_DIGEST_MISMATCH'));
   });
 
   it('refuses malformed requests with a clear error', async () => {
-    await assert.rejects(authorizeSigning({ requestId: 'x' }, ctx()), code('SIGNING_REQUEST_INVALID'));
+    await assert.rejects(authorizeSigning({ requestId: 'x' }, ctx()), hasCode('SIGNING_REQUEST_INVALID'));
     await assert.rejects(
       authorizeSigning(messageRequest({ digest: 'ABC' }), ctx()),
-      (e: unknown) => code('SIGNING_REQUEST_INVALID')(e) && /digest/.test((e as Error).message),
+      (e: unknown) => hasCode('SIGNING_REQUEST_INVALID')(e) && /digest/.test((e as Error).message),
     );
     await assert.rejects(
       authorizeSigning(messageRequest({ payload: { kind: 'ethereum-eoa', message: '' } }), ctx()),
-      code('SIGNING_REQUEST_INVALID'),
+      hasCode('SIGNING_REQUEST_INVALID'),
     );
   });
 });
@@ -274,16 +270,16 @@ describe('approver enrollment', storeIndependent, () => {
         key: { type: 'ed25519', publicKey },
         actor,
       });
-    assert.throws(() => add('mallory', pkB64('mallory'), 'mallory'), code('APPROVER_SELF_ENROLLMENT'));
-    assert.throws(() => add('mallory', pkB64('alice')), code('APPROVER_KEY_DUPLICATE'));
+    assert.throws(() => add('mallory', pkB64('mallory'), 'mallory'), hasCode('APPROVER_SELF_ENROLLMENT'));
+    assert.throws(() => add('mallory', pkB64('alice')), hasCode('APPROVER_KEY_DUPLICATE'));
     assert.throws(
       () => add('mallory', bytesToBase64(new Uint8Array(31))),
-      code('APPROVER_ENROLLMENT_INVALID'),
+      hasCode('APPROVER_ENROLLMENT_INVALID'),
     );
     // All-zero bytes decode to a point of order 4: anyone could forge approvals under it.
     assert.throws(
       () => add('mallory', bytesToBase64(new Uint8Array(32))),
-      code('APPROVER_ENROLLMENT_INVALID'),
+      hasCode('APPROVER_ENROLLMENT_INVALID'),
     );
     assert.throws(
       () =>
@@ -293,15 +289,15 @@ describe('approver enrollment', storeIndependent, () => {
           key: { type: 'ed25519', publicKey: pkB64('mallory') },
           actor: 'root',
         }),
-      code('APPROVER_ENROLLMENT_INVALID'), // a new approver needs a role
+      hasCode('APPROVER_ENROLLMENT_INVALID'), // a new approver needs a role
     );
     assert.throws(
       () => applyEnrollmentChange(APPROVERS, { op: 'remove-approver', principal: 'zed', actor: 'root' }),
-      code('APPROVER_NOT_FOUND'),
+      hasCode('APPROVER_NOT_FOUND'),
     );
     assert.throws(
       () => applyEnrollmentChange(APPROVERS, { op: 'grant-all', principal: 'zed', actor: 'root' }),
-      code('APPROVER_ENROLLMENT_INVALID'),
+      hasCode('APPROVER_ENROLLMENT_INVALID'),
     );
   });
 
@@ -316,7 +312,7 @@ describe('approver enrollment', storeIndependent, () => {
     assert.ok(!removed.approvers.some((a) => a.principal === 'bob')); // no key left: no approver
     await assert.rejects(
       authorizeSigning(messageRequest(), ctx({ approvers: removed.approvers })),
-      code('APPROVER_NOT_ENROLLED'),
+      hasCode('APPROVER_NOT_ENROLLED'),
     );
     const demoted = applyEnrollmentChange(APPROVERS, {
       op: 'set-roles',
@@ -327,7 +323,7 @@ describe('approver enrollment', storeIndependent, () => {
     assert.deepEqual(demoted.audit.payload, { previous: ['treasury'], roles: ['security'] });
     await assert.rejects(
       authorizeSigning(messageRequest(), ctx({ approvers: demoted.approvers })),
-      code('APPROVER_ROLE_MISSING'),
+      hasCode('APPROVER_ROLE_MISSING'),
     );
     // the original set is untouched (pure)
     assert.ok((await authorizeSigning(messageRequest(), ctx())).approvers.includes('bob'));
@@ -411,17 +407,17 @@ describe('authorizeSigning: a Safe transaction', storeIndependent, () => {
         safeRequest(['alice', 'bob'], { tx: { ...TX_JSON, value: '1000000000000000001' } }),
         ctx(),
       ),
-      code('SIGNING_DIGEST_MISMATCH'),
+      hasCode('SIGNING_DIGEST_MISMATCH'),
     );
     await assert.rejects(
       authorizeSigning(safeRequest(['alice', 'bob'], { tx: { ...TX_JSON, data: '0x00' } }), ctx()),
-      code('SIGNING_DIGEST_MISMATCH'),
+      hasCode('SIGNING_DIGEST_MISMATCH'),
     );
     const sim = structuredClone(SIM) as unknown as { effects: { balanceChanges: Array<{ delta: string }> } };
     sim.effects.balanceChanges[1]!.delta = '999999999999999999';
     await assert.rejects(
       authorizeSigning(safeRequest(['alice', 'bob'], { sim }), ctx()),
-      code('SIGNING_DIGEST_MISMATCH'),
+      hasCode('SIGNING_DIGEST_MISMATCH'),
     );
   });
 
@@ -434,7 +430,7 @@ describe('authorizeSigning: a Safe transaction', storeIndependent, () => {
     const digest = custodyAnalysis(tx, sim).digest;
     await assert.rejects(
       authorizeSigning(safeRequest(['alice', 'bob'], { tx, sim, digest }), ctx()),
-      code('APPROVAL_QUORUM_NOT_MET'),
+      hasCode('APPROVAL_QUORUM_NOT_MET'),
     );
     const ok = await authorizeSigning(safeRequest(['alice', 'bob', 'dave'], { tx, sim, digest }), ctx());
     assert.equal(ok.requirements[0]!.approvals, 3);
@@ -471,7 +467,7 @@ describe('authorizeSigning: a Safe transaction', storeIndependent, () => {
     const digest = custodyAnalysis(tx, null).digest;
     await assert.rejects(
       authorizeSigning(safeRequest(['alice', 'bob', 'carol', 'dave'], { tx, sim: null, digest }), ctx()),
-      code('SIGNING_ANALYSIS_DENIED'),
+      hasCode('SIGNING_ANALYSIS_DENIED'),
     );
     // a node whose current policy freezes everything refuses an otherwise approved transfer
     const frozen: NodePolicy = {
@@ -482,7 +478,7 @@ describe('authorizeSigning: a Safe transaction', storeIndependent, () => {
       }),
     };
     const req = { ...safeRequest(['alice', 'bob']), policyVersion: nodePolicyVersion(frozen) };
-    await assert.rejects(authorizeSigning(req, ctx({ policy: frozen })), code('SIGNING_POLICY_DENIED'));
+    await assert.rejects(authorizeSigning(req, ctx({ policy: frozen })), hasCode('SIGNING_POLICY_DENIED'));
   });
 });
 
@@ -546,26 +542,26 @@ describe(
           }),
           ctx(),
         ),
-        code('SIGNING_DIGEST_MISMATCH'),
+        hasCode('SIGNING_DIGEST_MISMATCH'),
       );
       const other = frost.trustedDealer({ min: 2, max: 3 }).public.commitments[0]!;
       await assert.rejects(
         authorizeSigning(request(), ctx({ groupKey: other })),
-        code('SIGNING_KEY_MISMATCH'),
+        hasCode('SIGNING_KEY_MISMATCH'),
       );
       await assert.rejects(
         authorizeSigning(
           request({ payload: { kind: 'bitcoin', network: 'regtest', psbt, input: 1 } }),
           ctx(),
         ),
-        code('SIGNING_REQUEST_INVALID'),
+        hasCode('SIGNING_REQUEST_INVALID'),
       );
       assert.ok(hexToBytes(digest).length === 32);
       // a Taproot key-path spend is never signed with another suite's key
       const a = await authorizeSigning(request(), ctx({ groupKey }));
       await assert.rejects(
         authorizeSigning(request(), ctx({ groupKey, signing: { message: a.message, suite: 'secp256k1' } })),
-        code('SIGNING_KEY_MISMATCH'),
+        hasCode('SIGNING_KEY_MISMATCH'),
       );
     });
   },

@@ -30,6 +30,7 @@ import {
 } from '../../src/signing/node/index.ts';
 import type { Store } from '../../src/store/index.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
+import { hasCode } from '../support/errors.ts';
 import { testLedger } from '../support/ledger.ts';
 import {
   approvedMessage,
@@ -39,11 +40,6 @@ import {
   provisionNode,
   TEST_PASSPHRASE,
 } from '../support/signer-nodes.ts';
-
-const code = (c: string) => (e: unknown) => {
-  assert.equal((e as { code?: string }).code, c, (e as Error).message);
-  return true;
-};
 
 describe('coordinator ceremonies and the ledger', { timeout: 300_000 }, () => {
   let dir = '';
@@ -193,33 +189,33 @@ describe('coordinator ceremonies and the ledger', { timeout: 300_000 }, () => {
     const urls = nodes.map((n) => n.url);
     await assert.rejects(
       runDkg(ctx, { suite: 'ed25519', threshold: 4, nodeUrls: urls }),
-      code('SIGNING_THRESHOLD_INVALID'),
+      hasCode('SIGNING_THRESHOLD_INVALID'),
     );
     await assert.rejects(
       runDkg(ctx, { suite: 'ed25519', threshold: 1, nodeUrls: urls }),
-      code('SIGNING_THRESHOLD_INVALID'),
+      hasCode('SIGNING_THRESHOLD_INVALID'),
     );
     await assert.rejects(
       runDkg(ctx, { suite: 'ed25519', threshold: 2, nodeUrls: [urls[0]!, urls[0]!] }),
-      code('SIGNING_NODES_INVALID'),
+      hasCode('SIGNING_NODES_INVALID'),
     );
     await assert.rejects(
       runDkg(ctx, { suite: 'ed25519', threshold: 2, nodeUrls: urls, keyId: 'k1' }),
-      code('SIGNING_KEY_EXISTS'),
+      hasCode('SIGNING_KEY_EXISTS'),
     );
     await assert.rejects(
       runDkg(ctx, { suite: 'ed25519', threshold: 2, nodeUrls: urls, keyId: 'Bad Id' }),
-      code('SIGNING_KEY_ID_INVALID'),
+      hasCode('SIGNING_KEY_ID_INVALID'),
     );
-    await assert.rejects(runSign(ctx, { keyId: 'nope', message: utf8('x') }), code('SIGNING_KEY_UNKNOWN'));
-    await assert.rejects(runRepair(ctx, { keyId: 'k1', node: 'n9' }), code('SIGNING_NODE_UNKNOWN'));
+    await assert.rejects(runSign(ctx, { keyId: 'nope', message: utf8('x') }), hasCode('SIGNING_KEY_UNKNOWN'));
+    await assert.rejects(runRepair(ctx, { keyId: 'k1', node: 'n9' }), hasCode('SIGNING_NODE_UNKNOWN'));
   });
 
   test('a node that is down fails the DKG before it starts', async () => {
     const port = await freePort();
     await assert.rejects(
       runDkg(ctx, { suite: 'ed25519', threshold: 2, nodeUrls: [nodes[0]!.url, `http://127.0.0.1:${port}`] }),
-      code('SIGNER_NODE_UNREACHABLE'),
+      hasCode('SIGNER_NODE_UNREACHABLE'),
     );
   });
 

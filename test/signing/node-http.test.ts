@@ -28,14 +28,10 @@ import {
 import { ShareVault } from '../../src/signing/node/shares.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { rampart } from '../support/cli.ts';
+import { hasCode } from '../support/errors.ts';
 import { testLedger } from '../support/ledger.ts';
 import { storeIndependent } from '../support/passes.ts';
 import { coordinatorKeyIn, freePort, nodeConfig, TEST_PASSPHRASE } from '../support/signer-nodes.ts';
-
-const code = (c: string) => (e: unknown) => {
-  assert.equal((e as { code?: string }).code, c, (e as Error).message);
-  return true;
-};
 
 describe('envelopes between nodes', storeIndependent, () => {
   const ctx = {
@@ -58,17 +54,17 @@ describe('envelopes between nodes', storeIndependent, () => {
     const flipped = { ...env, ct: (env.ct[0] === '0' ? '1' : '0') + env.ct.slice(1) };
     assert.throws(
       () => openEnvelope(ctx, flipped, ed25519.getPublicKey(sender), receiverBox),
-      code('SIGNER_ENVELOPE_INVALID'),
+      hasCode('SIGNER_ENVELOPE_INVALID'),
     );
     const other = ed25519.getPublicKey(ed25519.utils.randomSecretKey());
-    assert.throws(() => openEnvelope(ctx, env, other, receiverBox), code('SIGNER_ENVELOPE_INVALID'));
+    assert.throws(() => openEnvelope(ctx, env, other, receiverBox), hasCode('SIGNER_ENVELOPE_INVALID'));
     assert.throws(
       () => openEnvelope({ ...ctx, ceremonyId: 'c2c2c2c2' }, env, ed25519.getPublicKey(sender), receiverBox),
-      code('SIGNER_ENVELOPE_INVALID'),
+      hasCode('SIGNER_ENVELOPE_INVALID'),
     );
     assert.throws(
       () => openEnvelope(ctx, env, ed25519.getPublicKey(sender), x25519.utils.randomSecretKey()),
-      code('SIGNER_ENVELOPE_INVALID'),
+      hasCode('SIGNER_ENVELOPE_INVALID'),
     );
   });
 });
@@ -211,7 +207,7 @@ describe('a node over HTTP', { ...storeIndependent, timeout: 120_000 }, () => {
     // The same node answering, checked against another node's key: refused.
     await assert.rejects(
       new NodeClient(nodes[0]!.url, key, nodes[1]!.signingPublic).identity(),
-      code('SIGNER_RESPONSE_UNVERIFIED'),
+      hasCode('SIGNER_RESPONSE_UNVERIFIED'),
     );
 
     const url = `${nodes[0]!.url}/v1/identity`;
@@ -230,11 +226,11 @@ describe('a node over HTTP', { ...storeIndependent, timeout: 120_000 }, () => {
     await verifyResponse(view, { status: res.status, headers: res.headers, body: text }, pub);
     await assert.rejects(
       verifyResponse(view, { status: res.status, headers: res.headers, body: text.replace('h1', 'h9') }, pub),
-      code('SIGNER_RESPONSE_UNVERIFIED'),
+      hasCode('SIGNER_RESPONSE_UNVERIFIED'),
     );
     await assert.rejects(
       verifyResponse(view, { status: 500, headers: res.headers, body: text }, pub),
-      code('SIGNER_RESPONSE_UNVERIFIED'),
+      hasCode('SIGNER_RESPONSE_UNVERIFIED'),
     );
     // Bound to our request: the same answer does not verify for another request.
     const other = signRequest(
@@ -247,7 +243,7 @@ describe('a node over HTTP', { ...storeIndependent, timeout: 120_000 }, () => {
     };
     await assert.rejects(
       verifyResponse(otherView, { status: res.status, headers: res.headers, body: text }, pub),
-      code('SIGNER_RESPONSE_UNVERIFIED'),
+      hasCode('SIGNER_RESPONSE_UNVERIFIED'),
     );
   });
 
@@ -293,7 +289,7 @@ describe('a node over HTTP', { ...storeIndependent, timeout: 120_000 }, () => {
           { ledger, key, actor: 'cli:test' },
           { suite: 'ed25519', threshold: 2, nodeUrls: [pinned.url, nodes[1]!.url], keyId: 'pinned' },
         ),
-        code('SIGNER_PEER_NOT_PINNED'),
+        hasCode('SIGNER_PEER_NOT_PINNED'),
       );
     } finally {
       await pinned.close();

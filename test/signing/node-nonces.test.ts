@@ -21,6 +21,7 @@ import {
 import { decodeBlob } from '../../src/signing/keystore/index.ts';
 import type { CommitmentJson } from '../../src/signing/node/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { hasCode } from '../support/errors.ts';
 import { testLedger } from '../support/ledger.ts';
 import { storeIndependent } from '../support/passes.ts';
 import {
@@ -56,11 +57,6 @@ function verifies(sig: string, msg: Uint8Array, pub: string): boolean {
   });
   return nodeVerify(null, msg, key, hexToBytes(sig));
 }
-
-const code = (c: string) => (e: unknown) => {
-  assert.equal((e as { code?: string }).code, c, (e as Error).message);
-  return true;
-};
 
 describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_000 }, () => {
   let dir = '';
@@ -116,7 +112,7 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
     // The session id is taken: no second commitment for it.
     await assert.rejects(
       client(0).post('/v1/sign/commit', { keyId: 'hot', sessionId }),
-      code('SIGNER_SESSION_REUSED'),
+      hasCode('SIGNER_SESSION_REUSED'),
     );
     // A commitment list this node's commitment is not in (it never released it) is refused.
     const others = await Promise.all(
@@ -136,7 +132,7 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
         commitments: [fake, ...others.map((o) => o.commitment)],
         request: approvedMessage('req-1', msg(1)),
       }),
-      code('SIGNER_COMMITMENT_MISMATCH'),
+      hasCode('SIGNER_COMMITMENT_MISMATCH'),
     );
   });
 
@@ -170,7 +166,7 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
         message: bytesToHex(msg(2)),
         commitments: list,
       }),
-      code('SIGNER_NONCE_USED'),
+      hasCode('SIGNER_NONCE_USED'),
     );
   });
 
@@ -199,7 +195,7 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
         message: bytesToHex(utf8('another payout')),
         commitments: list,
       }),
-      code('SIGNER_NONCE_USED'),
+      hasCode('SIGNER_NONCE_USED'),
     );
   });
 
@@ -233,7 +229,7 @@ describe('one-time nonces across SIGKILL', { ...storeIndependent, timeout: 600_0
       request: approvedMessage('req-5', msg(5)),
     };
     await client(2).post('/v1/sign/share', body);
-    await assert.rejects(client(2).post('/v1/sign/share', body), code('SIGNER_NONCE_USED'));
+    await assert.rejects(client(2).post('/v1/sign/share', body), hasCode('SIGNER_NONCE_USED'));
   });
 
   test('no nonce was ever generated or used twice on any node', async () => {

@@ -27,6 +27,7 @@ import { getSuite } from '../../src/signing/frost/index.ts';
 import { parseNodeConfig, type RunningNode, startSignerNode } from '../../src/signing/node/index.ts';
 import type { Store } from '../../src/store/index.ts';
 import { createTestDb, type TestDb } from '../support/db.ts';
+import { hasCode } from '../support/errors.ts';
 import { testLedger } from '../support/ledger.ts';
 import {
   approvedMessage,
@@ -37,11 +38,6 @@ import {
   provisionNode,
   TEST_PASSPHRASE,
 } from '../support/signer-nodes.ts';
-
-const code = (c: string) => (e: unknown) => {
-  assert.equal((e as { code?: string }).code, c, (e as Error).message);
-  return true;
-};
 
 /** Forwards to `target` unchanged (Host included, so signatures hold), or answers 503 for `failing`. */
 function flakyProxy(target: string): { url: Promise<string>; failing: Set<string>; server: Server } {
@@ -154,7 +150,7 @@ describe('two-phase refresh', { timeout: 300_000 }, () => {
   test('a node dropping out at commit: it keeps the new share staged, across a restart, until finished', async () => {
     proxy.failing.add('/v1/refresh/commit');
     await assert.rejects(runRefresh(ctx, 'k2'), (e: unknown) => {
-      code('SIGNING_REFRESH_UNCOMMITTED')(e);
+      hasCode('SIGNING_REFRESH_UNCOMMITTED')(e);
       assert.deepEqual(
         (e as { details: { behind: Array<{ node: string }> } }).details.behind.map((b) => b.node),
         ['n1'],
@@ -179,7 +175,7 @@ describe('two-phase refresh', { timeout: 300_000 }, () => {
     assert.deepEqual(await held(0), { generation: 1, staged: 2 });
 
     // Still unreachable for commits: finishing says so again, naming it.
-    await assert.rejects(finishRefresh(ctx, 'k2'), code('SIGNING_REFRESH_UNCOMMITTED'));
+    await assert.rejects(finishRefresh(ctx, 'k2'), hasCode('SIGNING_REFRESH_UNCOMMITTED'));
     proxy.failing.clear();
     // The next signature finishes the refresh first, and n1's committed share is the right one.
     assert.deepEqual(await signs('req-2pc-3'), ['n1', 'n2']);
@@ -198,7 +194,7 @@ describe('two-phase refresh', { timeout: 300_000 }, () => {
     const client = new NodeClient(urls[1]!, ctx.key, key.nodes[1]!.signingPublic);
     await assert.rejects(
       client.post('/v1/refresh/commit', { ceremonyId: 'c-unknown-0001', keyId: 'k2', generation: 3 }),
-      code('SIGNER_REFRESH_NOT_STAGED'),
+      hasCode('SIGNER_REFRESH_NOT_STAGED'),
     );
     assert.deepEqual(
       await client.post('/v1/refresh/commit', { ceremonyId: 'c-unknown-0001', keyId: 'k2', generation: 2 }),

@@ -41,12 +41,16 @@ export async function runRefresh(ctx: CoordinatorContext, keyId: string): Promis
     } catch (e) {
       // A decision whose transaction committed though its caller saw an error (a connection lost
       // at commit) stands: the nodes are committed below, never aborted.
-      if (await isCompleted(ctx, keyId, ceremony.id)) return getKey(ctx.ledger.store.db, keyId);
+      const status = await ceremonyStatus(ctx, keyId, ceremony.id);
+      if (status === 'completed') return getKey(ctx.ledger.store.db, keyId);
       // Before the decision: every node drops what it staged and keeps the share it had. A node
-      // that misses this keeps an unused staged share, which the next refresh replaces.
-      await Promise.allSettled(
-        clients.map((c) => c.post('/v1/refresh/abort', { ceremonyId: ceremony.id, keyId })),
-      );
+      // that misses this keeps an unused staged share, which the next refresh replaces. When the
+      // store cannot say whether the decision was taken, nothing is aborted: a staged share left
+      // behind is harmless, one dropped after the decision would strand the key.
+      if (status !== undefined)
+        await Promise.allSettled(
+          clients.map((c) => c.post('/v1/refresh/abort', { ceremonyId: ceremony.id, keyId })),
+        );
       throw e;
     }
   });
@@ -134,15 +138,23 @@ export async function finishRefresh(ctx: CoordinatorContext, keyId: string): Pro
 
 const REFRESH_COMMITTED = 'signing.refresh.committed';
 
-async function isCompleted(ctx: CoordinatorContext, keyId: string, ceremonyId: string): Promise<boolean> {
-  const row = await ctx.ledger.store.db
-    .selectFrom('signing_ceremonies')
-    .select('status')
-    .where('key_id', '=', keyId)
-    .where('ceremony_id', '=', ceremonyId)
-    .executeTakeFirst()
-    .catch(() => undefined);
-  return row?.status === 'completed';
+/** The ceremony's recorded status; undefined when the store cannot be read (unknown). */
+async function ceremonyStatus(
+  ctx: CoordinatorContext,
+  keyId: string,
+  ceremonyId: string,
+): Promise<string | undefined> {
+  try {
+    const row = await ctx.ledger.store.db
+      .selectFrom('signing_ceremonies')
+      .select('status')
+      .where('key_id', '=', keyId)
+      .where('ceremony_id', '=', ceremonyId)
+      .executeTakeFirst();
+    return row?.status ?? 'missing';
+  } catch {
+    return undefined;
+  }
 }
 
 async function commitEverywhere(

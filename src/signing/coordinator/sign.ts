@@ -53,7 +53,9 @@ export interface SignResult {
 export async function runSign(ctx: CoordinatorContext, opts: SignOptions): Promise<SignResult> {
   // A refresh decided but not committed on every node (refresh.ts) is finished first if it can be;
   // if a node is still out of reach the others sign without it (the failure is in the ledger).
-  await finishRefresh(ctx, opts.keyId).catch(() => undefined);
+  await finishRefresh(ctx, opts.keyId).catch((e: unknown) => {
+    if ((e as { code?: string }).code !== 'SIGNING_REFRESH_UNCOMMITTED') throw e;
+  });
   const key = await getKey(ctx.ledger.store.db, opts.keyId);
   const suite = getSuite(key.suite);
   const pub = publicFromJson(key.publicPackage);
