@@ -2,7 +2,8 @@
 // signer nodes, one behind a loopback proxy that can fail the requests to one endpoint (a node that
 // drops out at that moment): failing at `finish` leaves every node on its old share, still signing;
 // failing at `commit` leaves that node's new share staged, durably across a restart, until
-// `finishRefresh` commits it — and the others sign meanwhile.
+// `finishRefresh` commits it — and the others sign meanwhile. A repair finishes such a refresh
+// first, never takes a node still on the old generation as a helper, and may repair that node itself.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
@@ -20,6 +21,7 @@ import {
   NodeClient,
   runDkg,
   runRefresh,
+  runRepair,
   runSign,
   standardVerify,
 } from '../../src/signing/coordinator/index.ts';
@@ -205,5 +207,50 @@ describe('two-phase refresh', { timeout: 300_000 }, () => {
     assert.equal(r.generation, 3);
     for (let i = 0; i < 3; i++)
       assert.deepEqual(await held(i), { generation: 3, staged: null }, `node ${i + 1}`);
+  });
+
+  test('a repair finishes a decided refresh first, and never takes a helper on the old generation', async () => {
+    const repairs = async () =>
+      (await listCeremonies(store.db, 'k2')).filter((c) => c.kind === 'repair').map((c) => c.status);
+    // n1 misses the commit of generation 4 and still cannot be committed: it holds generation 3.
+    proxy.failing.add('/v1/refresh/commit');
+    await assert.rejects(runRefresh(ctx, 'k2'), hasCode('SIGNING_REFRESH_UNCOMMITTED'));
+    assert.deepEqual(await held(0), { generation: 3, staged: 4 });
+    // Repairing n3 needs two helpers at generation 4; only n2 is. Refused before any ceremony
+    // starts, naming n1 as behind (its old share would rebuild a share of the old polynomial).
+    await assert.rejects(runRepair(ctx, { keyId: 'k2', node: 'n3' }), (e: unknown) => {
+      hasCode('SIGNING_TOO_FEW_HELPERS')(e);
+      const details = (e as { details: { behind: unknown; unreachable: unknown } }).details;
+      assert.deepEqual(details.behind, [{ node: 'n1', generation: 3 }]);
+      assert.deepEqual(details.unreachable, []);
+      assert.match((e as Error).message, /n1 holds generation 3/);
+      return true;
+    });
+    assert.deepEqual(await repairs(), []);
+    // n1 itself can be repaired from the two that switched: it gets the generation-4 share (what the
+    // commit would have given it) and its staged one is dropped.
+    await runRepair(ctx, { keyId: 'k2', node: 'n1' });
+    assert.deepEqual(await held(0), { generation: 4, staged: null });
+    proxy.failing.clear();
+    assert.deepEqual(await signs('req-2pc-4'), ['n1', 'n2']);
+
+    // Again a refresh n1 misses the commit of; this time it is reachable when the repair runs.
+    proxy.failing.add('/v1/refresh/commit');
+    await assert.rejects(runRefresh(ctx, 'k2'), hasCode('SIGNING_REFRESH_UNCOMMITTED'));
+    proxy.failing.clear();
+    assert.deepEqual(await held(0), { generation: 4, staged: 5 });
+    // The repair of n3 commits n1 first, then takes it as a helper.
+    const repaired = await runRepair(ctx, { keyId: 'k2', node: 'n3' });
+    assert.equal(repaired.generation, 5);
+    for (let i = 0; i < 3; i++)
+      assert.deepEqual(await held(i), { generation: 5, staged: null }, `node ${i + 1}`);
+    assert.deepEqual(await repairs(), ['completed', 'completed']);
+    // n3's rebuilt share signs with n2, with n1 left out (n1 answering 503 to commitments).
+    proxy.failing.add('/v1/sign/commit');
+    try {
+      assert.deepEqual(await signs('req-2pc-5'), ['n2', 'n3']);
+    } finally {
+      proxy.failing.clear();
+    }
   });
 });

@@ -4,12 +4,13 @@
  * learnt now, pinned and recorded in the ledger) gets it rebuilt from t helpers, none of whom
  * reveals its own share; it checks the result against its verifying share before sealing it.
  */
-import { InvalidInputError, isoTime } from '../../core/index.ts';
+import { InvalidInputError, isoTime, RampartError } from '../../core/index.ts';
 import type { Envelope, Participant } from '../node/index.ts';
 import { inCeremony, startCeremony } from './ceremony.ts';
 import { NodeClient } from './client.ts';
 import { all, type CoordinatorContext, clientFor } from './context.ts';
 import { routeEnvelopes } from './dkg.ts';
+import { finishRefresh } from './refresh.ts';
 import { getKey, type KeyNode, type RegisteredKey, updateKeyNode } from './registry.ts';
 
 export interface RepairOptions {
@@ -21,6 +22,12 @@ export interface RepairOptions {
 }
 
 export async function runRepair(ctx: CoordinatorContext, opts: RepairOptions): Promise<RegisteredKey> {
+  // A refresh decided but not committed everywhere (refresh.ts) is finished first where it can be:
+  // a helper still on the old generation would answer for a polynomial the key no longer has. A
+  // node still out of reach is then left out of the helpers (below), or is the one repaired.
+  await finishRefresh(ctx, opts.keyId).catch((e: unknown) => {
+    if ((e as { code?: string }).code !== 'SIGNING_REFRESH_UNCOMMITTED') throw e;
+  });
   const key = await getKey(ctx.ledger.store.db, opts.keyId);
   const lostNode = key.nodes.find((n) => n.nodeId === opts.node || n.url === opts.node.replace(/\/+$/, ''));
   if (!lostNode)
@@ -48,14 +55,33 @@ export async function runRepair(ctx: CoordinatorContext, opts: RepairOptions): P
   };
   const rekeyed = lost.signingPublic !== lostNode.signingPublic || lost.boxPublic !== lostNode.boxPublic;
 
-  // Helpers: the first t other nodes that answer.
+  // Helpers: the first t other nodes that answer and hold the key at the registry's generation (a
+  // share of another generation lies on another polynomial: the repaired share would not verify).
   const others = key.nodes.filter((n) => n.identifier !== lost.identifier);
-  const alive = await Promise.allSettled(others.map((n) => clientFor(ctx, n).identity()));
-  const helpers = others.filter((_, i) => alive[i]!.status === 'fulfilled').slice(0, key.threshold);
+  const held = await Promise.allSettled(
+    others.map((n) =>
+      clientFor(ctx, n).get<{ generation: number }>(`/v1/keys/${encodeURIComponent(key.keyId)}`),
+    ),
+  );
+  const behind: Array<{ node: string; generation: number }> = [];
+  const unreachable: string[] = [];
+  const ready = others.filter((n, i) => {
+    const h = held[i]!;
+    if (h.status === 'rejected') unreachable.push(n.nodeId);
+    else if (h.value.generation !== key.generation)
+      behind.push({ node: n.nodeId, generation: h.value.generation });
+    return h.status === 'fulfilled' && h.value.generation === key.generation;
+  });
+  const helpers = ready.slice(0, key.threshold);
   if (helpers.length < key.threshold)
-    throw new InvalidInputError(
+    throw new RampartError(
       'SIGNING_TOO_FEW_HELPERS',
-      `a repair needs ${key.threshold} other nodes; ${helpers.length} answer`,
+      `a repair needs ${key.threshold} other nodes at generation ${key.generation}; ${helpers.length} ${helpers.length === 1 ? 'is' : 'are'}` +
+        (unreachable.length ? `, ${unreachable.join(', ')} did not answer` : '') +
+        (behind.length
+          ? `, ${behind.map((b) => `${b.node} holds generation ${b.generation}`).join(', ')} (finish the refresh: \`rampart signing refresh --key ${key.keyId} --finish\`)`
+          : ''),
+      { status: 503, details: { keyId: key.keyId, generation: key.generation, unreachable, behind } },
     );
 
   const strip = ({ url: _u, ...p }: KeyNode): Participant => p;
