@@ -9,6 +9,7 @@ export {
   makeEntry,
 } from './entry.ts';
 export { loadLogSigner, loadWitnessSigner } from './key-file.ts';
+export { type LatestQuery, latestEntries } from './latest.ts';
 export { type AuditedTx, Ledger, type LedgerOptions, type StoredEntry } from './ledger.ts';
 export * as merkle from './merkle/index.ts';
 export * as note from './note/index.ts';

@@ -10,22 +10,19 @@ import { type Clock, InvalidInputError, NotFoundError, RampartError, systemClock
 import type { Database, Store } from '../store/index.ts';
 import { type Appended, appendEntries, type Frontier } from './append.ts';
 import { CheckpointPublisher, type PublisherOptions, type StoredCheckpoint } from './checkpoint-publisher.ts';
-import type { Entry, EntryInput } from './entry.ts';
+import type { EntryInput } from './entry.ts';
+import { type LatestQuery, latestEntries } from './latest.ts';
 import { consistencyProof, EMPTY_ROOT, inclusionProof, type NodeId, treeRoot } from './merkle/index.ts';
 import { readNodes } from './node-reader.ts';
+import { type StoredEntry, toStored } from './stored-entry.ts';
+
+export type { StoredEntry } from './stored-entry.ts';
 
 export interface AuditedTx {
   /** The domain change's transaction: write domain rows through this. */
   readonly db: Transaction<Database>;
   /** Queue an audit entry; it is appended in this same transaction. */
   audit(entry: EntryInput): void;
-}
-
-export interface StoredEntry extends Entry {
-  index: number;
-  /** The canonical JSON text: the leaf data. */
-  text: string;
-  leafHash: Uint8Array;
 }
 
 export interface LedgerOptions
@@ -214,6 +211,11 @@ export class Ledger {
     return toStored(row);
   }
 
+  /** The newest entries with an action (and subject), newest first: see latest.ts. */
+  latest(query: LatestQuery): Promise<StoredEntry[]> {
+    return latestEntries(this.db, query);
+  }
+
   /** Raw leaf data for entries [from, from+count), for tlog-tiles entry bundles. */
   async entryTexts(from: number, count: number): Promise<string[]> {
     const rows = await this.db
@@ -242,14 +244,4 @@ export class Ledger {
   async checkpointNow(): Promise<StoredCheckpoint> {
     return this.publisher.checkpointNow();
   }
-}
-
-function toStored(r: { idx: number; entry: string; hashes: Uint8Array }): StoredEntry {
-  const e = JSON.parse(r.entry) as Entry;
-  return {
-    ...e,
-    index: Number(r.idx),
-    text: r.entry,
-    leafHash: new Uint8Array(r.hashes.buffer, r.hashes.byteOffset, 32),
-  };
 }

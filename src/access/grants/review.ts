@@ -80,18 +80,12 @@ export async function accessReview(
       flags: reviewFlags(g, now, { unusedDays, expiringDays }),
     }));
   const breakGlass = await listBreakGlass(ledger);
-  const rows = await ledger.store.db
-    .selectFrom('ledger_entries')
-    .select(['idx', 'time', 'subject', 'entry'])
-    .where('action', '=', 'access.break-glass.used')
-    .orderBy('idx', 'desc')
-    .limit(200)
-    .execute();
-  const alerts = rows.map((r) => ({
-    index: Number(r.idx),
-    time: r.time,
-    account: r.subject,
-    payload: (JSON.parse(r.entry) as { payload?: unknown }).payload ?? null,
+  const uses = await ledger.latest({ action: 'access.break-glass.used', limit: 200 });
+  const alerts = uses.map((e) => ({
+    index: e.index,
+    time: e.time,
+    account: e.subject,
+    payload: e.payload ?? null,
   }));
   const count = (f: ReviewFlag) => grants.filter((g) => g.flags.includes(f)).length;
   return {

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import { InvalidInputError, NotFoundError } from '../../core/index.ts';
+import { latestEntries } from '../../ledger/index.ts';
 import type { Database } from '../../store/index.ts';
 import type { RootStatement } from '../verify/proof.ts';
 import type { Liabilities } from './attestation.ts';
@@ -39,16 +40,9 @@ export function liabilitiesFromStatement(s: RootStatement, ledgerIndex?: number)
 
 /** The latest published liabilities, or undefined when none was ever published. */
 export async function latestLiabilities(db: Kysely<Database>): Promise<Liabilities | undefined> {
-  const row = await db
-    .selectFrom('ledger_entries')
-    .select(['idx', 'entry'])
-    .where('action', '=', LIABILITIES_ACTION)
-    .orderBy('idx', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const entry = JSON.parse(row.entry) as { payload: RootStatement };
-  return liabilitiesFromStatement(entry.payload, Number(row.idx));
+  const [entry] = await latestEntries(db, { action: LIABILITIES_ACTION });
+  if (!entry) return undefined;
+  return liabilitiesFromStatement(entry.payload as unknown as RootStatement, entry.index);
 }
 
 export async function requireLiabilities(db: Kysely<Database>): Promise<Liabilities> {

@@ -113,15 +113,8 @@ export async function finishRefresh(ctx: CoordinatorContext, keyId: string): Pro
   const key = await getKey(db, keyId);
   // Committed everywhere already (the usual case, run before every signature): one indexed read of
   // the ledger's few refresh-committed entries, no node asked, no ceremony history scanned.
-  const committed = await db
-    .selectFrom('ledger_entries')
-    .select('entry')
-    .where('action', '=', REFRESH_COMMITTED)
-    .where('subject', '=', keyId)
-    .orderBy('idx', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (committed && JSON.parse(committed.entry).payload?.generation === key.generation) return;
+  const [committed] = await ctx.ledger.latest({ action: REFRESH_COMMITTED, subject: keyId });
+  if ((committed?.payload as { generation?: number } | undefined)?.generation === key.generation) return;
   const last = await db
     .selectFrom('signing_ceremonies')
     .select(['ceremony_id', 'result'])
