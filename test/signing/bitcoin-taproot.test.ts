@@ -22,6 +22,7 @@ import {
   tweakDealerKeys,
   verifyKeyPathSpend,
 } from '../../src/signing/bitcoin/index.ts';
+import { hasCode } from '../support/errors.ts';
 import { storeIndependent } from '../support/passes.ts';
 
 const frost = schnorr_FROST;
@@ -29,10 +30,6 @@ const NETWORK = 'regtest';
 // A fixed, made-up funding outpoint: nothing here touches a network.
 const FUNDING_TXID = '4d3c2b1a00112233445566778899aabbccddeeff00112233445566778899aabb';
 const DEST = 'bcrt1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqc8gma6'; // P2TR paying x(G), regtest
-
-function code(c: string) {
-  return (e: unknown) => (e as { code?: string }).code === c;
-}
 
 /** FROST signing of `msg` by the given packages, in process (RFC 9591 §5: commit, signShare, aggregate). */
 function frostSign(pub: FrostPublic, secrets: readonly FrostSecret[], msg: Uint8Array): Uint8Array {
@@ -224,7 +221,7 @@ describe('Taproot key-path spends signed with FROST (secp256k1-tr)', storeIndepe
     finalizeKeyPath(tx, 0, frostSign(t.public, t.secrets.slice(0, 2), m0));
     // input 0's signature does not fit input 1
     const wrong = frostSign(t.public, t.secrets.slice(1, 3), m0);
-    assert.throws(() => finalizeKeyPath(tx, 1, wrong), code('BTC_SIGNATURE_INVALID'));
+    assert.throws(() => finalizeKeyPath(tx, 1, wrong), hasCode('BTC_SIGNATURE_INVALID'));
     finalizeKeyPath(tx, 1, frostSign(t.public, t.secrets.slice(1, 3), m1));
     const signed = extractSigned(tx);
     assert.equal(verifyKeyPathSpend(signed.hex, prevouts(tx)).inputs.length, 2);
@@ -256,16 +253,16 @@ describe('Taproot key-path spends signed with FROST (secp256k1-tr)', storeIndepe
     assert.ok(amountAt > 0);
     const tampered = Uint8Array.from(raw);
     tampered[amountAt]! ^= 1;
-    assert.throws(() => verifyKeyPathSpend(bytesToHex(tampered), prev), code('BTC_SIGNATURE_INVALID'));
+    assert.throws(() => verifyKeyPathSpend(bytesToHex(tampered), prev), hasCode('BTC_SIGNATURE_INVALID'));
     // the prevout amount is committed by the BIP341 sighash (sha_amounts)
     assert.throws(
       () => verifyKeyPathSpend(signed.hex, [{ script: prev[0]!.script, amount: 20_001n }]),
-      code('BTC_SIGNATURE_INVALID'),
+      hasCode('BTC_SIGNATURE_INVALID'),
     );
     const other = outputKeyScript(schnorr.getPublicKey(schnorr.utils.randomSecretKey()), NETWORK);
     assert.throws(
       () => verifyKeyPathSpend(signed.hex, [{ script: other.script, amount: 20_000n }]),
-      code('BTC_SIGNATURE_INVALID'),
+      hasCode('BTC_SIGNATURE_INVALID'),
     );
   });
 
@@ -275,23 +272,23 @@ describe('Taproot key-path spends signed with FROST (secp256k1-tr)', storeIndepe
     const out = { address: DEST, amount: 9_000n };
     assert.throws(
       () => buildKeyPathSpend({ network: 'signet2', utxos: [utxo], outputs: [out] }),
-      code('BTC_NETWORK_UNKNOWN'),
+      hasCode('BTC_NETWORK_UNKNOWN'),
     );
     assert.throws(
       () => buildKeyPathSpend({ network: NETWORK, utxos: [utxo], outputs: [{ ...out, amount: 10_000n }] }),
-      code('BTC_FEE_INVALID'),
+      hasCode('BTC_FEE_INVALID'),
     );
     assert.throws(
       () => buildKeyPathSpend({ network: NETWORK, utxos: [utxo], outputs: [{ ...out, address: 'tb1qxyz' }] }),
-      code('BTC_OUTPUT_INVALID'),
+      hasCode('BTC_OUTPUT_INVALID'),
     );
     assert.throws(
       () => buildKeyPathSpend({ network: 'mainnet', utxos: [utxo], outputs: [out] }), // a regtest address on mainnet
-      code('BTC_OUTPUT_INVALID'),
+      hasCode('BTC_OUTPUT_INVALID'),
     );
     assert.throws(
       () => buildKeyPathSpend({ network: NETWORK, utxos: [{ ...utxo, txid: 'ab' }], outputs: [out] }),
-      code('BTC_UTXO_INVALID'),
+      hasCode('BTC_UTXO_INVALID'),
     );
     assert.throws(
       () =>
@@ -300,16 +297,16 @@ describe('Taproot key-path spends signed with FROST (secp256k1-tr)', storeIndepe
           utxos: [{ ...utxo, outputKey: new Uint8Array(32).fill(0xff) }],
           outputs: [out],
         }),
-      code('BTC_KEY_INVALID'),
+      hasCode('BTC_KEY_INVALID'),
     );
     // an internal key whose tweak is not the stated output key
     assert.throws(
       () => buildKeyPathSpend({ network: NETWORK, utxos: [{ ...utxo, internalKey: key }], outputs: [out] }),
-      code('BTC_KEY_INVALID'),
+      hasCode('BTC_KEY_INVALID'),
     );
-    assert.throws(() => parsePsbt('bm90IGEgcHNidA=='), code('BTC_PSBT_INVALID'));
+    assert.throws(() => parsePsbt('bm90IGEgcHNidA=='), hasCode('BTC_PSBT_INVALID'));
     const tx = buildKeyPathSpend({ network: NETWORK, utxos: [utxo], outputs: [out] });
-    assert.throws(() => keyPathSighash(tx, 1), code('BTC_INPUT_INDEX_INVALID'));
-    assert.throws(() => finalizeKeyPath(tx, 0, new Uint8Array(64)), code('BTC_SIGNATURE_INVALID'));
+    assert.throws(() => keyPathSighash(tx, 1), hasCode('BTC_INPUT_INDEX_INVALID'));
+    assert.throws(() => finalizeKeyPath(tx, 0, new Uint8Array(64)), hasCode('BTC_SIGNATURE_INVALID'));
   });
 });

@@ -8,8 +8,7 @@ import {
   encodeScryptKeyRef,
   scryptParamsProblem,
 } from '../../src/signing/keystore/scrypt-params.ts';
-
-const code = (c: string) => (e: unknown) => (e as { code?: string }).code === c;
+import { hasCode } from '../support/errors.ts';
 
 test('blob v1: fixed layout, header decoded back, ciphertext after the nonce', () => {
   const nonce = new Uint8Array(12).fill(7);
@@ -48,7 +47,7 @@ test('malformed blobs are refused as KEYSTORE_BLOB_INVALID', () => {
   const header = encodeHeader({ algorithm: 1, id: 'x', keyRef: utf8('k'), nonce: new Uint8Array(12) });
   const good = encodeBlob(header, new Uint8Array(16));
   decodeBlob(good);
-  const invalid = code(KeyStoreErrorCode.BlobInvalid);
+  const invalid = hasCode(KeyStoreErrorCode.BlobInvalid);
   assert.throws(() => decodeBlob(new Uint8Array(0)), invalid);
   assert.throws(() => decodeBlob(good.subarray(0, good.length - 1)), invalid); // tag cut short
   assert.throws(() => decodeBlob(Uint8Array.of(2, ...good.subarray(1))), invalid); // version 2
@@ -71,7 +70,7 @@ test('scrypt parameters: the floor is N=2^15, r=8, p=1, a blob cannot ask for mo
   assert.deepEqual(decodeScryptKeyRef(enc), ref);
   const huge = enc.slice();
   huge[0] = 25;
-  assert.throws(() => decodeScryptKeyRef(huge), code(KeyStoreErrorCode.BlobInvalid));
-  assert.throws(() => decodeScryptKeyRef(enc.subarray(0, 30)), code(KeyStoreErrorCode.BlobInvalid));
-  assert.throws(() => encodeScryptKeyRef({ ...ref, log2N: 10 }), code(KeyStoreErrorCode.PassphraseWeak));
+  assert.throws(() => decodeScryptKeyRef(huge), hasCode(KeyStoreErrorCode.BlobInvalid));
+  assert.throws(() => decodeScryptKeyRef(enc.subarray(0, 30)), hasCode(KeyStoreErrorCode.BlobInvalid));
+  assert.throws(() => encodeScryptKeyRef({ ...ref, log2N: 10 }), hasCode(KeyStoreErrorCode.PassphraseWeak));
 });

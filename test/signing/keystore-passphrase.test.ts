@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { utf8 } from '../../src/core/index.ts';
 import { decodeBlob, KeyStoreErrorCode, PassphraseKeyStore } from '../../src/signing/keystore/index.ts';
+import { hasCode } from '../support/errors.ts';
 
-const code = (c: string) => (e: unknown) => (e as { code?: string }).code === c;
 // The floor, to keep the test quick; production defaults to N = 2^17.
 const scrypt = { log2N: 15, r: 8, p: 1 };
 const purpose = utf8('frost-share/ed25519');
@@ -23,7 +23,7 @@ test('passphrase store: round trip, parameters in the header, another instance o
   assert.deepEqual(opened, secret);
   opened.fill(0);
   await store.close();
-  await assert.rejects(store.open('node-1/key-7', blob, purpose), code(KeyStoreErrorCode.Closed));
+  await assert.rejects(store.open('node-1/key-7', blob, purpose), hasCode(KeyStoreErrorCode.Closed));
 
   // A restart: a new instance (another salt for its own seals) opens the old blob.
   const later = new PassphraseKeyStore({
@@ -39,7 +39,7 @@ test('passphrase store: wrong passphrase, tamper, wrong aad, another id are refu
   const blob = await store.seal('share-a', new Uint8Array(randomBytes(32)), purpose);
 
   const wrong = new PassphraseKeyStore({ passphrase: 'correct horse battery stapler', scrypt });
-  await assert.rejects(wrong.open('share-a', blob, purpose), code(KeyStoreErrorCode.PassphraseIncorrect));
+  await assert.rejects(wrong.open('share-a', blob, purpose), hasCode(KeyStoreErrorCode.PassphraseIncorrect));
   await wrong.close();
 
   const ivStart = decodeBlob(blob).header.length - 12;
@@ -48,29 +48,32 @@ test('passphrase store: wrong passphrase, tamper, wrong aad, another id are refu
     t[i]! ^= 0x01;
     await assert.rejects(
       store.open('share-a', t, purpose),
-      code(KeyStoreErrorCode.BlobTampered),
+      hasCode(KeyStoreErrorCode.BlobTampered),
       `byte ${i}`,
     );
   }
   await assert.rejects(
     store.open('share-a', blob, utf8('frost-nonce')),
-    code(KeyStoreErrorCode.BlobTampered),
+    hasCode(KeyStoreErrorCode.BlobTampered),
   );
-  await assert.rejects(store.open('share-b', blob, purpose), code(KeyStoreErrorCode.BlobWrongId));
+  await assert.rejects(store.open('share-b', blob, purpose), hasCode(KeyStoreErrorCode.BlobWrongId));
   // Raising the cost in the header does not go unnoticed either (different key, check fails).
   const raised = blob.slice();
   raised[2 + 2 + 'share-a'.length + 2] = 16;
-  await assert.rejects(store.open('share-a', raised, purpose), code(KeyStoreErrorCode.PassphraseIncorrect));
+  await assert.rejects(
+    store.open('share-a', raised, purpose),
+    hasCode(KeyStoreErrorCode.PassphraseIncorrect),
+  );
   await store.close();
 });
 
 test('passphrase store: weak passphrases and parameters are refused', () => {
   assert.throws(
     () => new PassphraseKeyStore({ passphrase: 'short' }),
-    code(KeyStoreErrorCode.PassphraseWeak),
+    hasCode(KeyStoreErrorCode.PassphraseWeak),
   );
   assert.throws(
     () => new PassphraseKeyStore({ passphrase: 'long enough passphrase', scrypt: { log2N: 14, r: 8, p: 1 } }),
-    code(KeyStoreErrorCode.PassphraseWeak),
+    hasCode(KeyStoreErrorCode.PassphraseWeak),
   );
 });

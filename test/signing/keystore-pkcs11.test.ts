@@ -17,13 +17,13 @@ import {
   type Pkcs11KeyStoreOptions,
   SOFTHSM2_MODULE,
 } from '../../src/signing/keystore/index.ts';
+import { hasCode } from '../support/errors.ts';
 
 const TOKEN = 'rampart-test';
 const PIN = '246810';
 const SO_PIN = '13579111';
 const KEY = 'share-sealing-key';
 const purpose = utf8('frost-share/secp256k1');
-const code = (c: string) => (e: unknown) => (e as { code?: string }).code === c;
 const opts = (o: Partial<Pkcs11KeyStoreOptions> = {}): Pkcs11KeyStoreOptions => ({
   module: SOFTHSM2_MODULE,
   tokenLabel: TOKEN,
@@ -93,7 +93,7 @@ function findKey(lib: pkcs11js.PKCS11, session: Buffer, label: string): Buffer {
 }
 
 test('seal and open round trip with a key generated in the token; fresh IV per seal', async () => {
-  await assert.rejects(Pkcs11KeyStore.connect(opts()), code(KeyStoreErrorCode.KeyNotFound));
+  await assert.rejects(Pkcs11KeyStore.connect(opts()), hasCode(KeyStoreErrorCode.KeyNotFound));
   const store = await Pkcs11KeyStore.connect(opts({ createKey: true }));
   assert.equal(store.createdKey, true);
   const share = new Uint8Array(randomBytes(32));
@@ -111,10 +111,10 @@ test('seal and open round trip with a key generated in the token; fresh IV per s
   assert.deepEqual(opened, share);
   assert.deepEqual(await store.open('node-1/key-1', b, purpose), share);
   opened.fill(0);
-  await assert.rejects(Pkcs11KeyStore.connect(opts()), code(KeyStoreErrorCode.TokenInUse));
+  await assert.rejects(Pkcs11KeyStore.connect(opts()), hasCode(KeyStoreErrorCode.TokenInUse));
   await store.close();
   await store.close();
-  await assert.rejects(store.open('node-1/key-1', a, purpose), code(KeyStoreErrorCode.Closed));
+  await assert.rejects(store.open('node-1/key-1', a, purpose), hasCode(KeyStoreErrorCode.Closed));
 });
 
 test('tampered blobs, another aad, another id are refused', async () => {
@@ -128,28 +128,28 @@ test('tampered blobs, another aad, another id are refused', async () => {
     t[i]! ^= 1 << (i % 8);
     await assert.rejects(
       store.open('node-1/key-2', t, purpose),
-      code(KeyStoreErrorCode.BlobTampered),
+      hasCode(KeyStoreErrorCode.BlobTampered),
       `byte ${i}`,
     );
   }
   await assert.rejects(
     store.open('node-1/key-2', blob, utf8('frost-nonce')),
-    code(KeyStoreErrorCode.BlobTampered),
+    hasCode(KeyStoreErrorCode.BlobTampered),
   );
-  await assert.rejects(store.open('node-1/key-3', blob, purpose), code(KeyStoreErrorCode.BlobWrongId));
+  await assert.rejects(store.open('node-1/key-3', blob, purpose), hasCode(KeyStoreErrorCode.BlobWrongId));
   // The id is authenticated, not only compared: rewriting it in the header does not help.
   const moved = blob.slice();
   moved[4 + 'node-1/key-'.length] = '3'.charCodeAt(0);
   assert.equal(decodeBlob(moved).id, 'node-1/key-3');
-  await assert.rejects(store.open('node-1/key-3', moved, purpose), code(KeyStoreErrorCode.BlobTampered));
+  await assert.rejects(store.open('node-1/key-3', moved, purpose), hasCode(KeyStoreErrorCode.BlobTampered));
   await assert.rejects(
     store.open('node-1/key-2', blob.subarray(0, 20), purpose),
-    code(KeyStoreErrorCode.BlobInvalid),
+    hasCode(KeyStoreErrorCode.BlobInvalid),
   );
   const pass = new PassphraseKeyStore({ passphrase: 'not the token', scrypt: { log2N: 15, r: 8, p: 1 } });
   const other = await pass.seal('node-1/key-2', Uint8Array.of(1), purpose);
   await pass.close();
-  await assert.rejects(store.open('node-1/key-2', other, purpose), code(KeyStoreErrorCode.BlobWrongStore));
+  await assert.rejects(store.open('node-1/key-2', other, purpose), hasCode(KeyStoreErrorCode.BlobWrongStore));
   await store.close();
 });
 
@@ -161,15 +161,15 @@ test('wrong PIN, missing token, missing module are refused with their codes', as
   });
   await assert.rejects(
     Pkcs11KeyStore.connect(opts({ tokenLabel: 'no-such-token' })),
-    code(KeyStoreErrorCode.TokenNotFound),
+    hasCode(KeyStoreErrorCode.TokenNotFound),
   );
   await assert.rejects(
     Pkcs11KeyStore.connect(opts({ module: '/usr/lib/no-such-pkcs11.so' })),
-    code(KeyStoreErrorCode.ModuleMissing),
+    hasCode(KeyStoreErrorCode.ModuleMissing),
   );
   await assert.rejects(
     Pkcs11KeyStore.connect(opts({ module: fileURLToPath(import.meta.url) })),
-    code(KeyStoreErrorCode.ModuleMissing),
+    hasCode(KeyStoreErrorCode.ModuleMissing),
   );
   // Failed attempts leave nothing behind: the right PIN still works.
   const store = await Pkcs11KeyStore.connect(opts());
