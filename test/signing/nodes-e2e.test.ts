@@ -140,6 +140,13 @@ describe('five signer nodes, end to end', { ...storeIndependent, timeout: 600_00
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(r.json.groupPublicKey, groupKey);
     assert.equal(r.json.generation, 2);
+    // Every node committed: finishing is a no-op that reports the same generation.
+    const f = await cli('signing', 'refresh', '--key', 'cold-ed', '--finish');
+    assert.equal(f.code, 0, f.stdout + f.stderr);
+    assert.deepEqual(
+      { generation: f.json.generation, groupPublicKey: f.json.groupPublicKey },
+      { generation: 2, groupPublicKey: groupKey },
+    );
 
     // New shares still sign.
     const s = await cli('signing', 'sign', '--key', 'cold-ed', '--request', requestFile());

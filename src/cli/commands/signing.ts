@@ -173,9 +173,7 @@ export function signingCommand(program: Command, globals: () => GlobalOptions): 
     .action(async (o: { key: string; finish?: boolean }) => {
       const g = globals();
       const k = await withCoordinator(g, 'refresh', async (ctx) => {
-        if (!o.finish) return runRefresh(ctx, o.key);
-        await finishRefresh(ctx, o.key);
-        return getKey(ctx.ledger.store.db, o.key);
+        return o.finish ? finishRefresh(ctx, o.key) : runRefresh(ctx, o.key);
       });
       if (g.json) printJson({ keyId: k.keyId, generation: k.generation, groupPublicKey: k.groupPublicKey });
       else

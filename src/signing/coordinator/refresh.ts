@@ -24,8 +24,7 @@ import { getKey, type RegisteredKey, updateKeyPackage } from './registry.ts';
 
 export async function runRefresh(ctx: CoordinatorContext, keyId: string): Promise<RegisteredKey> {
   // Never start on a split key: a refresh decided earlier is committed everywhere first.
-  await finishRefresh(ctx, keyId);
-  const key = await getKey(ctx.ledger.store.db, keyId);
+  const key = await finishRefresh(ctx, keyId);
   const participants: Participant[] = key.nodes.map(({ url: _url, ...p }) => p);
   const clients = key.nodes.map((n) => clientFor(ctx, n));
   const ceremony = await startCeremony(ctx.ledger, {
@@ -106,15 +105,16 @@ export async function runRefresh(ctx: CoordinatorContext, keyId: string): Promis
 
 /**
  * Commits the key's last decided refresh on every node that has not switched yet (a no-op on the
- * others). Throws SIGNING_REFRESH_UNCOMMITTED naming the nodes still behind.
+ * others), and returns the key as registered (which committing does not change). Throws
+ * SIGNING_REFRESH_UNCOMMITTED naming the nodes still behind.
  */
-export async function finishRefresh(ctx: CoordinatorContext, keyId: string): Promise<void> {
+export async function finishRefresh(ctx: CoordinatorContext, keyId: string): Promise<RegisteredKey> {
   const db = ctx.ledger.store.db;
   const key = await getKey(db, keyId);
   // Committed everywhere already (the usual case, run before every signature): one indexed read of
   // the ledger's few refresh-committed entries, no node asked, no ceremony history scanned.
   const [committed] = await ctx.ledger.latest({ action: REFRESH_COMMITTED, subject: keyId });
-  if ((committed?.payload as { generation?: number } | undefined)?.generation === key.generation) return;
+  if ((committed?.payload as { generation?: number } | undefined)?.generation === key.generation) return key;
   const last = await db
     .selectFrom('signing_ceremonies')
     .select(['ceremony_id', 'result'])
@@ -125,8 +125,25 @@ export async function finishRefresh(ctx: CoordinatorContext, keyId: string): Pro
     .limit(1)
     .executeTakeFirst();
   // Never refreshed, or the registry's generation is not a refresh's: nothing to commit.
-  if (!last || JSON.parse(last.result ?? '{}').generation !== key.generation) return;
+  if (!last || JSON.parse(last.result ?? '{}').generation !== key.generation) return key;
   await commitEverywhere(ctx, key, last.ceremony_id);
+  return key;
+}
+
+/**
+ * `finishRefresh` before a signature or a repair: a node still out of reach does not stop them (the
+ * others act without it; the failure is in the ledger as `signing.refresh.uncommitted`).
+ */
+export async function finishRefreshIfReachable(
+  ctx: CoordinatorContext,
+  keyId: string,
+): Promise<RegisteredKey> {
+  try {
+    return await finishRefresh(ctx, keyId);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'SIGNING_REFRESH_UNCOMMITTED') throw e;
+    return getKey(ctx.ledger.store.db, keyId);
+  }
 }
 
 const REFRESH_COMMITTED = 'signing.refresh.committed';

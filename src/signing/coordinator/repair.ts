@@ -10,8 +10,8 @@ import { inCeremony, startCeremony } from './ceremony.ts';
 import { NodeClient } from './client.ts';
 import { all, type CoordinatorContext, clientFor } from './context.ts';
 import { routeEnvelopes } from './dkg.ts';
-import { finishRefresh } from './refresh.ts';
-import { getKey, type KeyNode, type RegisteredKey, updateKeyNode } from './registry.ts';
+import { finishRefreshIfReachable } from './refresh.ts';
+import { type KeyNode, type RegisteredKey, updateKeyNode } from './registry.ts';
 
 export interface RepairOptions {
   keyId: string;
@@ -25,10 +25,7 @@ export async function runRepair(ctx: CoordinatorContext, opts: RepairOptions): P
   // A refresh decided but not committed everywhere (refresh.ts) is finished first where it can be:
   // a helper still on the old generation would answer for a polynomial the key no longer has. A
   // node still out of reach is then left out of the helpers (below), or is the one repaired.
-  await finishRefresh(ctx, opts.keyId).catch((e: unknown) => {
-    if ((e as { code?: string }).code !== 'SIGNING_REFRESH_UNCOMMITTED') throw e;
-  });
-  const key = await getKey(ctx.ledger.store.db, opts.keyId);
+  const key = await finishRefreshIfReachable(ctx, opts.keyId);
   const lostNode = key.nodes.find((n) => n.nodeId === opts.node || n.url === opts.node.replace(/\/+$/, ''));
   if (!lostNode)
     throw new InvalidInputError(

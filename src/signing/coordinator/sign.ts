@@ -28,8 +28,8 @@ import { getSuite } from '../frost/index.ts';
 import { type CommitmentJson, commitmentFromJson, publicFromJson } from '../node/index.ts';
 import { inCeremony, newCeremonyId, startCeremony } from './ceremony.ts';
 import { type CoordinatorContext, clientFor } from './context.ts';
-import { finishRefresh } from './refresh.ts';
-import { getKey, type KeyNode } from './registry.ts';
+import { finishRefreshIfReachable } from './refresh.ts';
+import type { KeyNode } from './registry.ts';
 import { standardVerify } from './verify.ts';
 
 export interface SignOptions {
@@ -53,10 +53,7 @@ export interface SignResult {
 export async function runSign(ctx: CoordinatorContext, opts: SignOptions): Promise<SignResult> {
   // A refresh decided but not committed on every node (refresh.ts) is finished first if it can be;
   // if a node is still out of reach the others sign without it (the failure is in the ledger).
-  await finishRefresh(ctx, opts.keyId).catch((e: unknown) => {
-    if ((e as { code?: string }).code !== 'SIGNING_REFRESH_UNCOMMITTED') throw e;
-  });
-  const key = await getKey(ctx.ledger.store.db, opts.keyId);
+  const key = await finishRefreshIfReachable(ctx, opts.keyId);
   const suite = getSuite(key.suite);
   const pub = publicFromJson(key.publicPackage);
   const groupKey = hexToBytes(key.groupPublicKey);
