@@ -54,6 +54,7 @@ export async function runRepair(ctx: CoordinatorContext, opts: RepairOptions): P
 
   // Helpers: the first t other nodes that answer and hold the key at the registry's generation (a
   // share of another generation lies on another polynomial: the repaired share would not verify).
+  // A node that is down, or answers without the key, counts as unreachable.
   const others = key.nodes.filter((n) => n.identifier !== lost.identifier);
   const held = await Promise.allSettled(
     others.map((n) =>
@@ -74,7 +75,7 @@ export async function runRepair(ctx: CoordinatorContext, opts: RepairOptions): P
     throw new RampartError(
       'SIGNING_TOO_FEW_HELPERS',
       `a repair needs ${key.threshold} other nodes at generation ${key.generation}; ${helpers.length} ${helpers.length === 1 ? 'is' : 'are'}` +
-        (unreachable.length ? `, ${unreachable.join(', ')} did not answer` : '') +
+        (unreachable.length ? `, ${unreachable.join(', ')} did not answer for the key` : '') +
         (behind.length
           ? `, ${behind.map((b) => `${b.node} holds generation ${b.generation}`).join(', ')} (finish the refresh: \`rampart signing refresh --key ${key.keyId} --finish\`)`
           : ''),
