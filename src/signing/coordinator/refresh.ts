@@ -111,6 +111,9 @@ export async function runRefresh(ctx: CoordinatorContext, keyId: string): Promis
 export async function finishRefresh(ctx: CoordinatorContext, keyId: string): Promise<RegisteredKey> {
   const db = ctx.ledger.store.db;
   const key = await getKey(db, keyId);
+  // Generation 1 is the DKG's: only a refresh moves it on, so a key never refreshed has nothing to
+  // commit and costs no further read before a signature.
+  if (key.generation === 1) return key;
   // Committed everywhere already (the usual case, run before every signature): one indexed read of
   // the ledger's few refresh-committed entries, no node asked, no ceremony history scanned.
   const [committed] = await ctx.ledger.latest({ action: REFRESH_COMMITTED, subject: keyId });
