@@ -10,11 +10,18 @@
  * sent the very same signature headers (what the extra bytes on the wire cost, with no
  * authentication), and the ratio round by round (lowest, median, highest), since the machine's
  * speed changes between rounds by more than the difference being measured.
+ *
+ * And what bounds the ratio on this machine, measured in the same run: the event loop's own CPU time
+ * per request on each route (Linux, /proc/self/task/<pid>/stat), and one OpenSSL Ed25519 check's
+ * CPU time. A signed request needs at least the open request's CPU plus one check, on however many
+ * cores there are, so `cpuCeilingSignedVsOpen` = cores / ((open CPU + check) × open req/s) is the
+ * most any implementation could reach here if authentication cost nothing else.
  */
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import Fastify from 'fastify';
@@ -38,6 +45,30 @@ const arg = (name: string, def: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 };
 
+/**
+ * CPU time of this process's main thread (the event loop), ms; undefined where /proc is missing.
+ * Fields 14 and 15 of proc_pid_stat(5) are user and system time in clock ticks (100 per second).
+ */
+const mainThreadStat = `/proc/self/task/${process.pid}/stat`;
+function eventLoopCpuMs(): number | undefined {
+  if (!existsSync(mainThreadStat)) return undefined;
+  const fields = readFileSync(mainThreadStat, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time of one OpenSSL Ed25519 check of a signature base this size, on this thread, µs. */
+function ed25519CheckMicros(baseLength: number): number {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const data = Buffer.alloc(baseLength, 0x61);
+  const signature = nodeSign(null, data, privateKey);
+  const n = 2000;
+  for (let i = 0; i < 200; i++) nodeVerify(null, data, publicKey, signature);
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) nodeVerify(null, data, publicKey, signature);
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / n;
+}
+
 interface LoadResult {
   rps: number;
   /** Requests sent (each used one pre-signed header set). */
@@ -45,14 +76,21 @@ interface LoadResult {
   elapsed: number;
   latencies: number[];
   errors: number;
+  /** Event-loop CPU time over the slice, ms (undefined without /proc). */
+  cpuMs: number | undefined;
 }
 
 /** One phase over all its slices: total requests over total time, percentiles over all latencies. */
 function combine(parts: LoadResult[]) {
   const lat = parts.flatMap((p) => p.latencies).sort((a, b) => a - b);
   const elapsed = parts.reduce((a, p) => a + p.elapsed, 0);
+  const cpuMs = parts.every((p) => p.cpuMs !== undefined)
+    ? parts.reduce((a, p) => a + p.cpuMs!, 0)
+    : undefined;
   return {
     rps: lat.length / elapsed,
+    /** Event-loop CPU per request, client and server together, µs. */
+    cpuMicros: cpuMs === undefined ? Number.NaN : (cpuMs * 1000) / lat.length,
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
     errors: parts.reduce((a, p) => a + p.errors, 0),
@@ -100,15 +138,18 @@ async function load(
       req.end();
     });
   const t0 = performance.now();
+  const cpu0 = eventLoopCpuMs();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) await one();
     }),
   );
+  const cpu1 = eventLoopCpuMs();
   const elapsed = (performance.now() - t0) / 1000;
   agent.destroy();
   for (const [what, n] of failures) process.stderr.write(`  ${n} × ${what}\n`);
-  return { rps: lat.length / elapsed, requests: i, elapsed, latencies: lat, errors };
+  const cpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
+  return { rps: lat.length / elapsed, requests: i, elapsed, latencies: lat, errors, cpuMs };
 }
 
 export async function run(log: (s: string) => void): Promise<Report> {
@@ -175,6 +216,14 @@ export async function run(log: (s: string) => void): Promise<Report> {
     };
     const presigned = presign('/signed');
     const presignedDb = presign('/signed-db');
+    // The signature base of these requests: three covered lines and the parameters line.
+    const baseLength =
+      `"@method": GET\n"@target-uri": http://127.0.0.1:${port}/signed\n"content-digest": ${presigned[0]!['content-digest']}\n"@signature-params": `
+        .length +
+      presigned[0]!['signature-input']!.length -
+      'sig1='.length;
+    const checkMicros = ed25519CheckMicros(baseLength);
+    const cores = availableParallelism();
     // The phases alternate in short slices, so that a change in the machine's speed (a shared
     // virtual machine's neighbours) falls on all of them alike rather than on one.
     const rounds = arg('--rounds', 10);
@@ -212,13 +261,15 @@ export async function run(log: (s: string) => void): Promise<Report> {
     const perRound = totals.signed.map((p, r) => p.rps / totals.open[r]!.rps).sort((a, b) => a - b);
     const signed = combine(totals.signed);
     const signedDb = combine(totals.signedDb);
+    // A signed request costs at least an open one's event-loop CPU plus one check, on `cores` cores.
+    const cpuCeiling = Math.min(1, (cores * 1e6) / ((open.cpuMicros + checkMicros) * open.rps));
     if (signed.errors + signedDb.errors > 0)
       log(`warning: ${signed.errors + signedDb.errors} signed requests failed`);
     return {
       benchmark: 'access',
       conditions: {
         date: new Date().toISOString().slice(0, 10),
-        machine: `2 cores, Node ${process.version}`,
+        machine: `${cores} cores, Node ${process.version}`,
         run: `${seconds} s per route in ${rounds} alternating slices, ${concurrency} keep-alive connections, client in the same process, requests signed beforehand`,
         store:
           'SQLite WAL synchronous=FULL: one key lookup per signed request; nonces in process memory with a start-up cut-off (the SQLite default), or inserted in the database with group commit (the PostgreSQL default, shown for comparison)',
@@ -243,6 +294,24 @@ export async function run(log: (s: string) => void): Promise<Report> {
           value: signed.errors,
           unit: 'requests',
         },
+        {
+          subject: 'open request (reference)',
+          metric: 'event-loop CPU',
+          value: open.cpuMicros,
+          unit: 'µs/req',
+        },
+        {
+          subject: 'signed service request (ours)',
+          metric: 'event-loop CPU',
+          value: signed.cpuMicros,
+          unit: 'µs/req',
+        },
+        {
+          subject: 'one Ed25519 check (OpenSSL, one core)',
+          metric: 'CPU',
+          value: checkMicros,
+          unit: 'µs',
+        },
         { subject: 'signed, nonces in database', metric: 'throughput', value: signedDb.rps, unit: 'req/s' },
         { subject: 'signed, nonces in database', metric: 'p50 latency', value: signedDb.p50, unit: 'ms' },
         { subject: 'signed, nonces in database', metric: 'failed', value: signedDb.errors, unit: 'requests' },
@@ -252,6 +321,9 @@ export async function run(log: (s: string) => void): Promise<Report> {
         signedVsOpenLowestRound: perRound[0]!,
         signedVsOpenMedianRound: percentile(perRound, 50),
         signedVsOpenHighestRound: perRound[perRound.length - 1]!,
+        // What the CPU allows here at best (see the header comment), and what the event loop alone does.
+        cpuCeilingSignedVsOpen: cpuCeiling,
+        eventLoopCpuOpenVsSigned: open.cpuMicros / signed.cpuMicros,
         openWithHeadersVsOpen: openWithHeaders.rps / open.rps,
         signedDbNoncesVsOpen: signedDb.rps / open.rps,
       },

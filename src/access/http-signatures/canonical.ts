@@ -51,12 +51,25 @@ const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 /** Field content the library accepts (visible ASCII, space, tab), checked after normalisation. */
 const NOT_FIELD_CONTENT = /[^\t\x20-\x7e]/;
 
-const ASCII = new TextEncoder();
 const STRING_PARAMETERS = new Set(['nonce', 'keyid', 'alg', 'tag']);
 const INTEGER_PARAMETERS = new Set(['created', 'expires']);
 
 /** Buffer where there is one (Node): faster than a JavaScript base64 decoder. */
 const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
+const UTF8 = new TextEncoder();
+
+/**
+ * The signature base's bytes. canonicalSignature has checked every character in it to be visible
+ * ASCII, space or tab, so Latin-1 and UTF-8 give the same bytes; Node's Buffer writes Latin-1 about
+ * ten times faster than Node 20's TextEncoder encodes a short concatenated string (0.24 against
+ * 3.3 µs measured here).
+ */
+function asciiBytes(text: string): Uint8Array {
+  if (!NodeBuffer) return UTF8.encode(text);
+  const b = NodeBuffer.from(text, 'latin1');
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
 
 /** The field's value per RFC 9421 §2.1: each line trimmed, lines joined with ", ". */
 function combined(value: string | readonly string[]): string {
@@ -97,7 +110,9 @@ export function canonicalSignature(
   }
 
   const parameters: Record<string, string | number> = {};
-  for (const m of input[3]!.matchAll(PARAMETER)) {
+  const parameterText = input[3]!;
+  PARAMETER.lastIndex = 0;
+  for (let m = PARAMETER.exec(parameterText); m !== null; m = PARAMETER.exec(parameterText)) {
     const [, key, text, digits] = m;
     if (key! in parameters) return undefined;
     if (text !== undefined && STRING_PARAMETERS.has(key!)) parameters[key!] = text;
@@ -108,10 +123,10 @@ export function canonicalSignature(
 
   const names = input[2] === '' ? [] : input[2]!.slice(1, -1).split('" "');
   let base = '';
-  const seen = new Set<string>();
-  for (const name of names) {
-    if (seen.has(name)) return undefined;
-    seen.add(name);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    // A component named twice (§2.5 step 2.1: refused); a handful of names, so a scan is cheapest.
+    if (names.indexOf(name) !== i) return undefined;
     let value: string;
     if (name === '@method') value = request.method;
     else if (name === '@target-uri') {
@@ -141,7 +156,7 @@ export function canonicalSignature(
       parameters,
       signature: signatureBytes,
     },
-    base: ASCII.encode(base),
+    base: asciiBytes(base),
     signature: signatureBytes,
     field: (name) => {
       const v = headers[name];

@@ -10,6 +10,7 @@ import {
   isSignatureError,
   type SignatureError,
   type UntrustedSignatureCandidate,
+  type Verifier,
   verifySignature,
 } from 'http-message-sig';
 import { isRampartError } from '../../core/index.ts';
@@ -26,6 +27,11 @@ export interface ServiceKey {
   /** Raw 32-byte Ed25519 public key. */
   publicKey: Uint8Array;
   serviceId: string;
+  /**
+   * `ed25519Verifier(publicKey)`, made once by a caller that looks the same key up on every request
+   * (preparing it costs a hex encoding and a map lookup each time). It must be for `publicKey`.
+   */
+  verifier?: Verifier;
 }
 
 export interface VerifyRequestOptions {
@@ -94,7 +100,7 @@ export async function verifyRequest(
     const key = await options.lookupKey(params.keyId);
     if (key === undefined) refuse('SIGNATURE_UNKNOWN_KEY', `no key registered as ${params.keyId}`);
     accepted = { ...params, ...key };
-    return ed25519Verifier(key.publicKey);
+    return key.verifier ?? ed25519Verifier(key.publicKey);
   };
   let verified: Pick<UntrustedSignatureCandidate, 'label' | 'components'>;
   if (canonical) {

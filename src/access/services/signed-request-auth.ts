@@ -10,7 +10,12 @@ import type { Clock } from '../../core/index.ts';
 import { base64ToBytes } from '../../core/index.ts';
 import type { Ledger } from '../../ledger/index.ts';
 import { grantedPrincipal } from '../authz/principals.ts';
-import { type NonceStore, type ServiceKey, verifyRequest } from '../http-signatures/index.ts';
+import {
+  ed25519Verifier,
+  type NonceStore,
+  type ServiceKey,
+  verifyRequest,
+} from '../http-signatures/index.ts';
 import { findActiveServiceKey, type ServiceRecord } from './service-keys.ts';
 
 export interface SignedRequestInput {
@@ -34,13 +39,14 @@ export function hasSignature(headers: Record<string, unknown>): boolean {
   return headers['signature-input'] !== undefined || headers['signature'] !== undefined;
 }
 
-/** Decoded public keys, per cached key record (findActiveServiceKey keeps the records). */
+/** Decoded public keys and their verifiers, per cached key record (findActiveServiceKey keeps the records). */
 const keyBytes = new WeakMap<ServiceRecord, ServiceKey>();
 
 function serviceKey(record: ServiceRecord): ServiceKey {
   let key = keyBytes.get(record);
   if (!key) {
-    key = { publicKey: base64ToBytes(record.publicKey), serviceId: record.serviceId };
+    const publicKey = base64ToBytes(record.publicKey);
+    key = { publicKey, serviceId: record.serviceId, verifier: ed25519Verifier(publicKey) };
     keyBytes.set(record, key);
   }
   return key;
