@@ -261,19 +261,22 @@ export const taxiiRoutes: FastifyPluginAsync<TaxiiRouteOptions> = async (app, o)
     const limit = parseLimit(q['limit'], maxPage);
     const digest = filterDigest(`${col.id}/${objectId ?? ''}/${[...allowed].join()}`, q);
     const next = q['next'] === undefined ? undefined : String(q['next']);
-    // The default listing — what followers ask every poll — is computed page by page in SQL.
+    // The default listing — what followers ask every poll, with or without match[id] and
+    // match[type] — is computed page by page in SQL.
     const defaults =
       objectId === undefined &&
       allowed.has('version') &&
       allowed.has('spec_version') &&
       (!f.versions || (f.versions.length === 1 && f.versions[0] === 'last')) &&
       !f.specVersions &&
-      !f.ids &&
-      !f.types;
+      (!f.ids || allowed.has('id')) &&
+      (!f.types || allowed.has('type'));
     if (defaults) {
       const pos = cursorPositionOf(next);
       const rows = await latestVersionsPage(db, col.id, visibilityFor(c, col.id), {
         ...(f.addedAfter !== undefined ? { addedAfter: f.addedAfter } : {}),
+        ...(f.ids ? { ids: f.ids } : {}),
+        ...(f.types ? { types: f.types } : {}),
         ...(pos ? { after: pos } : {}),
         limit: limit + 1,
       });

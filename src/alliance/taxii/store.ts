@@ -391,6 +391,8 @@ export async function loadVersionRows(
     activeSince?: string;
   } = {},
 ): Promise<StoredVersion[]> {
+  // Nothing visible or nothing asked for: no query (PostgreSQL refuses an empty `IN ()`).
+  if (visibility?.length === 0 || narrow.ids?.length === 0 || narrow.types?.length === 0) return [];
   let q = db
     .selectFrom('taxii_objects')
     .select(['object_id', 'type', 'version', 'version_key', 'spec_version', 'date_added', 'tlp', 'added_by'])
@@ -599,10 +601,13 @@ export async function importTaxiiFixture(
 }
 
 /**
- * The default listing (`match[version]=last`, newest spec version, optional `added_after`), one page
- * of it computed in SQL with window functions (SQLite ≥ 3.25 and PostgreSQL alike): only `limit`
- * rows reach JavaScript, whatever the collection's size. Same semantics as `selectVersions` with
- * default filters (the conformance tests run both paths).
+ * The default listing (`match[version]=last`, newest spec version), optionally narrowed by
+ * `added_after`, `match[id]` and `match[type]` (what followers ask on every poll), one page of it
+ * computed in SQL with window functions (SQLite ≥ 3.25 and PostgreSQL alike): only `limit` rows
+ * reach JavaScript, whatever the collection's size. Same semantics as `selectVersions` with these
+ * filters: an object's id and type are the same in all its versions, so narrowing by them before
+ * the window leaves each remaining object's newest spec version unchanged. The two are held to the
+ * same pages by test/alliance/taxii-listing-sql.test.ts.
  */
 export async function latestVersionsPage(
   db: Kysely<Database>,
@@ -610,12 +615,17 @@ export async function latestVersionsPage(
   visibility: Visibility,
   o: {
     addedAfter?: string;
+    ids?: readonly string[];
+    types?: readonly string[];
     after?: { dateAdded: string; objectId: string; versionKey: string; specVersion: string };
     limit: number;
   },
 ): Promise<StoredVersion[]> {
-  if (visibility && visibility.length === 0) return [];
-  const vis = visibility ? sql` AND tlp IN (${sql.join(visibility.map((v) => sql`${v}`))})` : sql``;
+  if (visibility?.length === 0 || o.ids?.length === 0 || o.types?.length === 0) return [];
+  const anyOf = (column: string, values: readonly string[] | undefined) =>
+    values ? sql` AND ${sql.ref(column)} IN (${sql.join(values.map((v) => sql`${v}`))})` : sql``;
+  const vis = anyOf('tlp', visibility);
+  const narrow = sql`${anyOf('object_id', o.ids)}${anyOf('type', o.types)}`;
   const added = o.addedAfter !== undefined ? sql` AND date_added > ${o.addedAfter}` : sql``;
   const a = o.after;
   const cursor = a
@@ -625,7 +635,7 @@ export async function latestVersionsPage(
     WITH v AS (
       SELECT object_id, type, version, version_key, spec_version, date_added, tlp, added_by,
              MAX(spec_version) OVER (PARTITION BY object_id) AS newest_spec
-      FROM taxii_objects WHERE collection_id = ${collectionId}${vis}
+      FROM taxii_objects WHERE collection_id = ${collectionId}${vis}${narrow}
     ), f AS (
       SELECT object_id, type, version, version_key, spec_version, date_added, tlp, added_by,
              ROW_NUMBER() OVER (PARTITION BY object_id ORDER BY version_key DESC) AS rn
