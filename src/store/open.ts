@@ -47,11 +47,43 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   let db: Kysely<Database>;
   let dialect: Dialect;
   let location: string;
+  let closeConnections = async () => {};
   if (opts.databaseUrl) {
     dialect = 'postgres';
     const url = new URL(opts.databaseUrl);
     location = `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`;
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle connection that PostgreSQL ends (a restart, a fail-over, an administrator) is reported
+    // on the pool, which drops it and connects anew for the next query; without a listener that
+    // report would end the whole process (node-postgres: "always attach an error listener").
+    pool.on('error', (e) =>
+      process.emitWarning(
+        `an idle PostgreSQL connection was lost (${e.message}); the next query reconnects`,
+        {
+          code: 'RAMPART_STORE_CONNECTION_LOST',
+        },
+      ),
+    );
+    // pool.end() resolves as soon as it has asked its connections to close, before they have: the
+    // store's close waits for them, so that nothing is still talking to the database afterwards.
+    const connections = new Set<pg.Client>();
+    pool.on('connect', (client) => {
+      connections.add(client);
+      client.once('end', () => connections.delete(client));
+    });
+    closeConnections = async () => {
+      const ended = Promise.all(
+        [...connections].map((c) => new Promise<void>((done) => c.once('end', () => done()))),
+      );
+      // A connection that never reports its end (a dead network) does not hold the close forever.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((done) => {
+        timer = setTimeout(done, 5000);
+        timer.unref();
+      });
+      await Promise.race([ended, late]);
+      clearTimeout(timer);
+    };
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     dialect = 'sqlite';
@@ -87,7 +119,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     db,
     dialect,
     location,
-    close: () => db.destroy(),
+    async close() {
+      await db.destroy();
+      await closeConnections();
+    },
   };
 }
 
