@@ -1,15 +1,5 @@
 /** `rampart`: one subcommand family per module. Exit 0 ok, 1 invalid or denied, 2 usage. */
 import { Command, CommanderError } from 'commander';
-import { accessCommand } from './commands/access.ts';
-import { allianceCommand } from './commands/alliance.ts';
-import { allianceTaxiiCommand } from './commands/alliance-taxii.ts';
-import { custodyCommand } from './commands/custody.ts';
-import { demoCommand } from './commands/demo.ts';
-import { ledgerCommand } from './commands/ledger.ts';
-import { reservesCommand } from './commands/reserves.ts';
-import { serveCommand } from './commands/serve.ts';
-import { signerCommand } from './commands/signer.ts';
-import { signingCommand } from './commands/signing.ts';
 import type { GlobalOptions } from './context.ts';
 import { EXIT_USAGE, reportError } from './output.ts';
 
@@ -28,34 +18,45 @@ program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
 for (const c of [program]) c.exitOverride();
 
 const globals = () => program.opts<GlobalOptions>();
-serveCommand(program, globals);
-demoCommand(program, globals);
-ledgerCommand(program, globals);
-custodyCommand(program, globals);
-accessCommand(program, globals);
-allianceCommand(program, globals);
-allianceTaxiiCommand(program, globals);
-reservesCommand(program, globals);
-signerCommand(program, globals);
-signingCommand(program, globals);
+type Family = (program: Command, globals: () => GlobalOptions) => unknown;
+
+/**
+ * Each command family and how to load it. Only the family named on the command line is loaded:
+ * the custody family alone loads the EVM, and starting every family took seconds here for a
+ * command that needs one (`rampart --help` and an unknown command still load them all).
+ */
+const families: Record<string, () => Promise<Family[]>> = {
+  serve: async () => [(await import('./commands/serve.ts')).serveCommand],
+  demo: async () => [(await import('./commands/demo.ts')).demoCommand],
+  ledger: async () => [(await import('./commands/ledger.ts')).ledgerCommand],
+  custody: async () => [(await import('./commands/custody.ts')).custodyCommand],
+  access: async () => [(await import('./commands/access.ts')).accessCommand],
+  alliance: async () => [
+    (await import('./commands/alliance.ts')).allianceCommand,
+    (await import('./commands/alliance-taxii.ts')).allianceTaxiiCommand,
+  ],
+  reserves: async () => [(await import('./commands/reserves.ts')).reservesCommand],
+  signer: async () => [(await import('./commands/signer.ts')).signerCommand],
+  signing: async () => [(await import('./commands/signing.ts')).signingCommand],
+};
 
 // Every subcommand reports usage errors with exit 2 instead of commander's exit(1).
 function override(c: Command): void {
   c.exitOverride();
   for (const s of c.commands) override(s);
 }
-override(program);
+
+const GLOBALS_WITH_VALUE = new Set(['--config', '--data-dir', '--database-url']);
 
 /** Global options may be written anywhere (`rampart ledger verify --json`): move them to the front. */
 function hoistGlobals(argv: string[]): string[] {
-  const withValue = new Set(['--config', '--data-dir', '--database-url']);
   const front: string[] = [];
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const name = a.split('=')[0]!;
     if (a === '--json') front.push(a);
-    else if (withValue.has(name)) {
+    else if (GLOBALS_WITH_VALUE.has(name)) {
       front.push(a);
       if (!a.includes('=') && i + 1 < argv.length) front.push(argv[++i]!);
     } else rest.push(a);
@@ -63,8 +64,28 @@ function hoistGlobals(argv: string[]): string[] {
   return [...front, ...rest];
 }
 
+/** The first word after the global options (which hoistGlobals put in front, with their values). */
+function familyNamed(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json' || GLOBALS_WITH_VALUE.has(a.split('=')[0]!)) {
+      if (GLOBALS_WITH_VALUE.has(a)) i++;
+      continue;
+    }
+    return a;
+  }
+  return undefined;
+}
+
+const argv = hoistGlobals(process.argv.slice(2));
+const named = familyNamed(argv);
+const wanted = named !== undefined && Object.hasOwn(families, named) ? [named] : Object.keys(families);
+for (const loaded of await Promise.all(wanted.map((f) => families[f]!())))
+  for (const add of loaded) add(program, globals);
+override(program);
+
 try {
-  await program.parseAsync(['node', 'rampart', ...hoistGlobals(process.argv.slice(2))]);
+  await program.parseAsync(['node', 'rampart', ...argv]);
 } catch (e) {
   if (e instanceof CommanderError) {
     process.exitCode =

@@ -7,39 +7,11 @@
  * run (SCREENING_UNAVAILABLE): fail closed rather than judge a transaction against no list.
  */
 import { getAddress, isAddress } from 'viem';
-import { InvalidInputError, RampartError } from '../../core/index.ts';
+import { InvalidInputError } from '../../core/index.ts';
 import type { Ledger } from '../../ledger/index.ts';
+import { screeningFor } from './screening-provider.ts';
 
-export interface ScreeningService {
-  /** Bring the set up to date (another process may have changed it). */
-  prepare(): Promise<void>;
-  /** Whether an address (any case) is listed; valid only after `prepare`. */
-  isListed(address: string): boolean;
-  /** List addresses under a source, audited by the implementation. */
-  list(
-    addresses: readonly string[],
-    o: { source: string; reason: string; actor: string },
-  ): Promise<{ added: number; alreadyListed: number }>;
-  /** Every listed address in canonical form. */
-  addresses(): Promise<string[]>;
-}
-
-const services = new WeakMap<Ledger, ScreeningService>();
-
-export function provideScreening(ledger: Ledger, service: ScreeningService): void {
-  services.set(ledger, service);
-}
-
-export function screeningFor(ledger: Ledger): ScreeningService {
-  const s = services.get(ledger);
-  if (!s)
-    throw new RampartError(
-      'SCREENING_UNAVAILABLE',
-      'no screening set is wired to this ledger; refusing to analyse without one',
-      { status: 503 },
-    );
-  return s;
-}
+export { provideScreening, type ScreeningService, screeningFor } from './screening-provider.ts';
 
 export interface ScreeningImport {
   source: string;
