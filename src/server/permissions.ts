@@ -29,7 +29,7 @@ export interface Principal {
    * Called once the permission is held: conditions on it (time of day, network, step-up; see
    * src/access/authz) may still refuse, by throwing a 403 RampartError.
    */
-  authorize?: (permission: string, req: FastifyRequest) => Promise<void>;
+  authorize?: (permission: string, req: FastifyRequest) => void | Promise<void>;
 }
 
 /** Resolves the caller; the access module plugs passkey sessions and signed service requests in here. */
@@ -51,13 +51,14 @@ export interface RouteEntry {
 /** Authenticates a signed service request once its body is read; throws a 401 RampartError if it does not verify. */
 export type SignedRequestAuthenticator = (req: FastifyRequest) => Promise<Principal>;
 
-async function check(principal: Principal, permission: string, req: FastifyRequest): Promise<void> {
+/** Throws a 403 RampartError, or returns (a promise only when a condition needs I/O). */
+function check(principal: Principal, permission: string, req: FastifyRequest): void | Promise<void> {
   if (!principal.permissions.has(permission))
     throw new RampartError('PERMISSION_DENIED', `permission ${permission} is required`, {
       status: 403,
       details: { permission },
     });
-  if (principal.authorize) await principal.authorize(permission, req);
+  return principal.authorize?.(permission, req);
 }
 
 export function enforcePermissions(
@@ -82,7 +83,8 @@ export function enforcePermissions(
     if (permission === 'public' || permission === undefined) return;
     const principal = await resolve(req);
     if (principal) {
-      await check(principal, permission, req);
+      const checked = check(principal, permission, req);
+      if (checked) await checked;
       req.principal = principal;
       return;
     }
@@ -97,7 +99,8 @@ export function enforcePermissions(
   app.addHook('preValidation', async (req) => {
     if (!req.signedAuthPending || !signed) return;
     const principal = await signed(req);
-    await check(principal, req.routeOptions.config!.permission!, req);
+    const checked = check(principal, req.routeOptions.config!.permission!, req);
+    if (checked) await checked;
     req.principal = principal;
     req.signedAuthPending = false;
   });

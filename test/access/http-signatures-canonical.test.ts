@@ -3,14 +3,20 @@
  * a signature, the library must accept the same request and build the same signature base bytes,
  * label, parameters, components and signature; wherever the library refuses, the fast path must
  * decline (return undefined) so that the library's refusal is the one the caller sees.
+ *
+ * And the verification workers (verify-pool.ts checkRequest), which run canonical.ts on a request
+ * that crossed threads as JSON: on every input, the same reading as canonical.ts here, and a verdict
+ * with the test key equal to noble's strict RFC 8032 check of the base the library built.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { type UntrustedSignatureCandidate, verifySignature } from 'http-message-sig';
 import { canonicalSignature } from '../../src/access/http-signatures/canonical.ts';
+import { requestCheckPool } from '../../src/access/http-signatures/ed25519.ts';
 import { type HttpRequest, signMessage, signRequest } from '../../src/access/http-signatures/index.ts';
 import { toDescriptor } from '../../src/access/http-signatures/message.ts';
-import { B14_KEY_ID, B14_PRIVATE_KEY } from './http-signatures-fixtures.ts';
+import { B14_KEY_ID, B14_PRIVATE_KEY, B14_PUBLIC_KEY } from './http-signatures-fixtures.ts';
 
 const NOW = new Date('2026-05-01T12:00:00Z');
 
@@ -57,6 +63,7 @@ async function agree(request: HttpRequest, label?: string): Promise<'fast' | 'li
     assert.fail(`the fast path threw instead of declining: ${(e as Error).message}`);
   }
   const lib = await library(request, label);
+  await workerAgrees(request, label, fast, lib instanceof Error ? undefined : lib);
   if (lib instanceof Error) {
     assert.equal(fast, undefined, `the library refuses (${lib.message}) but the fast path accepted`);
     return 'refused';
@@ -72,6 +79,48 @@ async function agree(request: HttpRequest, label?: string): Promise<'fast' | 'li
     lib.candidate.components.map((c) => [c.name, { ...c.parameters }]),
   );
   return 'fast';
+}
+
+/** The worker reads `request` as canonical.ts does here, and checks it as noble does. */
+async function workerAgrees(
+  request: HttpRequest,
+  label: string | undefined,
+  fast: ReturnType<typeof canonicalSignature>,
+  lib: LibraryRead | undefined,
+): Promise<void> {
+  // verifyRequest hands only plain header objects to the workers.
+  if (request.headers instanceof Headers) return;
+  const pool = requestCheckPool();
+  assert.ok(pool, 'Node has verification workers');
+  const headers = request.headers as Record<string, string | readonly string[] | undefined>;
+  const toCheck = {
+    method: request.method,
+    url: request.url,
+    headers,
+    ...(request.requestTarget === undefined ? {} : { requestTarget: request.requestTarget }),
+    ...(label === undefined ? {} : { label }),
+  };
+  const read = await pool.checkRequest(toCheck);
+  if (!fast) {
+    assert.equal(read, undefined, 'the worker read what canonical.ts declines');
+    return;
+  }
+  assert.ok(read, 'the worker declined what canonical.ts reads');
+  assert.equal(read.label, fast.candidate.label);
+  assert.equal(read.algorithm, fast.candidate.algorithm);
+  assert.deepEqual(read.parameters, { ...fast.candidate.parameters });
+  assert.deepEqual(
+    read.components,
+    fast.candidate.components.map((c) => c.name),
+  );
+  assert.equal(read.valid, undefined, 'no key, no verdict');
+  assert.ok(lib, 'canonical.ts read what the library refuses');
+  const withKey = await pool.checkRequest({ ...toCheck, publicKey: B14_PUBLIC_KEY });
+  assert.equal(
+    withKey?.valid,
+    ed25519.verify(lib.signature, lib.base, B14_PUBLIC_KEY, { zip215: false }),
+    "the verdict on the library's own signature base",
+  );
 }
 
 /** Each case holds the property, and none of them is read by the fast path. */

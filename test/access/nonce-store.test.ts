@@ -38,7 +38,7 @@ describe('MemoryNonceStore', () => {
     const store = new MemoryNonceStore({ maxEntries: 2, clock });
     await store.checkAndRemember('k', 'a', new Date(10));
     await store.checkAndRemember('k', 'b', new Date(100));
-    await assert.rejects(store.checkAndRemember('k', 'c', new Date(100)), {
+    await assert.rejects(async () => store.checkAndRemember('k', 'c', new Date(100)), {
       code: 'NONCE_STORE_FULL',
       status: 503,
     });

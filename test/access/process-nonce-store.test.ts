@@ -64,7 +64,7 @@ describe('ProcessNonceStore', storeIndependent, () => {
     const store = new ProcessNonceStore({ clock: clockAt(0), maxEntries: 2 });
     await store.checkAndRemember('k', 'a', new Date(100));
     await store.checkAndRemember('k', 'b', new Date(100));
-    await assert.rejects(store.checkAndRemember('k', 'c', new Date(100)), {
+    await assert.rejects(async () => store.checkAndRemember('k', 'c', new Date(100)), {
       code: 'NONCE_STORE_FULL',
       status: 503,
     });
@@ -89,7 +89,11 @@ describe('ProcessNonceStore', storeIndependent, () => {
       },
     };
     const s2 = new ProcessNonceStore({ clock: clockAt(0), mark: failing });
-    await assert.rejects(s2.checkAndRemember('k', 'a', new Date(1000)), /disk full/, 'not acknowledged');
+    await assert.rejects(
+      async () => s2.checkAndRemember('k', 'a', new Date(1000)),
+      /disk full/,
+      'not acknowledged',
+    );
     assert.equal(s2.size, 0);
   });
 

@@ -92,3 +92,35 @@ test('closing the pool rejects checks in flight', async () => {
   await own.close();
   await refused;
 });
+
+test('a worker that dies while reading requests rejects them; none is answered as read or valid', async () => {
+  const own = new Ed25519VerifyPool(1);
+  try {
+    const k = keys[0]!;
+    const request = {
+      method: 'GET',
+      url: 'http://127.0.0.1/x',
+      headers: {
+        'signature-input': 'sig1=("@method");created=1;keyid="k";nonce="n"',
+        signature: `sig1=:${Buffer.from(ed25519.sign(new Uint8Array(1), k.secret)).toString('base64')}:`,
+      },
+      publicKey: k.public,
+    };
+    const read = await own.checkRequest(request);
+    assert.equal(read?.valid, false, 'read, and a signature over other bytes does not verify');
+    const pending = Array.from({ length: 50 }, () => own.checkRequest(request));
+    await new Promise((r) => setImmediate(r));
+    const lane = (own as unknown as { lanes: Array<{ worker: { terminate(): Promise<number> } }> }).lanes[0]!;
+    await lane.worker.terminate();
+    const settled = await Promise.allSettled(pending);
+    assert.ok(
+      settled.every((s) => (s.status === 'fulfilled' ? s.value?.valid === false : s.reason instanceof Error)),
+    );
+    assert.ok(
+      settled.some((s) => s.status === 'rejected'),
+      'the reads in flight were rejected',
+    );
+  } finally {
+    await own.close();
+  }
+});

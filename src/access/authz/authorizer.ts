@@ -89,12 +89,20 @@ export class Authorizer {
     return prepared;
   }
 
-  /** The principal's roles and permissions now (active grants, not past their end). */
-  async access(principal: string): Promise<EffectiveAccess> {
+  /**
+   * The principal's roles and permissions now (active grants, not past their end): the cached value
+   * itself when it is still good (no promise, no turn of the event loop: the signed-request path
+   * asks on every request), else a promise of the value read from the database.
+   */
+  access(principal: string): EffectiveAccess | Promise<EffectiveAccess> {
     this.fresh();
     const now = this.ledger.clock.now().toISOString();
     const c = this.principals.get(principal);
     if (c && Date.now() - c.at < PRINCIPAL_TTL_MS && (c.until === null || c.until > now)) return c.access;
+    return this.readAccess(principal, now);
+  }
+
+  private async readAccess(principal: string, now: string): Promise<EffectiveAccess> {
     const grants = await effectiveGrants(this.ledger, principal, now);
     const map = await this.roleMap();
     const permissions = new Set<string>();
@@ -118,7 +126,21 @@ export class Authorizer {
    * After the role check passed: the conditions (Cedar), then the grants that gave the permission
    * are marked used. Throws 403 CONDITION_DENIED (or CONDITION_ERROR) naming the conditions.
    */
-  async authorize(access: EffectiveAccess, permission: string, facts: RequestFacts): Promise<void> {
+  authorize(access: EffectiveAccess, permission: string, facts: RequestFacts): void | Promise<void> {
+    // The common case decided at once: conditions cached and none on this permission, and the
+    // grants marked used within the minute (see touch).
+    this.fresh();
+    const cached = this.conditions;
+    if (cached && Date.now() - cached.at < CONDITIONS_TTL_MS && !cached.prepared.applies(permission))
+      return this.touch(access, permission);
+    return this.authorizeWithConditions(access, permission, facts);
+  }
+
+  private async authorizeWithConditions(
+    access: EffectiveAccess,
+    permission: string,
+    facts: RequestFacts,
+  ): Promise<void> {
     const prepared = await this.prepared();
     if (prepared.applies(permission)) {
       const now = this.ledger.clock.now();
@@ -165,7 +187,8 @@ export class Authorizer {
     }
   }
 
-  private async touch(access: EffectiveAccess, permission: string): Promise<void> {
+  /** Marks the grants used (at most once a minute each); no promise when nothing is due. */
+  private touch(access: EffectiveAccess, permission: string): void | Promise<void> {
     if (access.grants.length === 0) return;
     const now = this.ledger.clock.now();
     // Most requests come well within a minute of the last mark: one map read decides it.
@@ -177,6 +200,10 @@ export class Authorizer {
     const last = checked.get(permission);
     if (last !== undefined && now.getTime() - last < TOUCH_EVERY_MS) return;
     checked.set(permission, now.getTime());
+    return this.markUsed(access, permission, now);
+  }
+
+  private async markUsed(access: EffectiveAccess, permission: string, now: Date): Promise<void> {
     const map = await this.roleMap();
     const due = access.grants
       .filter((g) => map.get(g.role)?.includes(permission))

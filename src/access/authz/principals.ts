@@ -5,14 +5,15 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Ledger } from '../../ledger/index.ts';
-import { authorizerFor, type EffectiveAccess } from './authorizer.ts';
+import { type Authorizer, authorizerFor, type EffectiveAccess } from './authorizer.ts';
 
 export interface AuthorizedPrincipal {
   id: string;
   kind: 'user' | 'service';
   permissions: ReadonlySet<string>;
   roles: string[];
-  authorize: (permission: string, req: FastifyRequest) => Promise<void>;
+  /** Returns nothing when the decision needs no I/O (the common case), else a promise. */
+  authorize: (permission: string, req: FastifyRequest) => void | Promise<void>;
 }
 
 /**
@@ -22,12 +23,29 @@ export interface AuthorizedPrincipal {
  */
 const principals = new WeakMap<EffectiveAccess, Map<string, AuthorizedPrincipal>>();
 
-export async function grantedPrincipal(
+interface PrincipalShape {
+  id: string;
+  kind: 'user' | 'service';
+  alsoPermissions?: readonly string[];
+}
+
+/** The principal now: the value itself while its access is cached, else a promise of it. */
+export function grantedPrincipal(
   ledger: Ledger,
-  p: { id: string; kind: 'user' | 'service'; alsoPermissions?: readonly string[] },
-): Promise<AuthorizedPrincipal> {
+  p: PrincipalShape,
+): AuthorizedPrincipal | Promise<AuthorizedPrincipal> {
   const authorizer = authorizerFor(ledger);
-  const access: EffectiveAccess = await authorizer.access(p.id);
+  const access = authorizer.access(p.id);
+  return access instanceof Promise
+    ? access.then((a) => principalFor(authorizer, a, p))
+    : principalFor(authorizer, access, p);
+}
+
+function principalFor(
+  authorizer: Authorizer,
+  access: EffectiveAccess,
+  p: PrincipalShape,
+): AuthorizedPrincipal {
   let byShape = principals.get(access);
   if (!byShape) {
     byShape = new Map();
@@ -36,6 +54,14 @@ export async function grantedPrincipal(
   const shape = `${p.kind}\n${p.alsoPermissions?.join('\n') ?? ''}`;
   let principal = byShape.get(shape);
   if (!principal) {
+    const refused = (e: unknown, permission: string, req: FastifyRequest): never => {
+      const err = e as { code?: string; details?: unknown };
+      req.log.warn(
+        { code: err.code, principal: p.id, permission, details: err.details },
+        'refused by a condition',
+      );
+      throw e;
+    };
     principal = {
       id: p.id,
       kind: p.kind,
@@ -43,19 +69,15 @@ export async function grantedPrincipal(
         ? new Set([...access.permissions, ...p.alsoPermissions])
         : access.permissions,
       roles: access.roles,
-      authorize: async (permission, req) => {
+      authorize: (permission, req) => {
         try {
-          await authorizer.authorize(access, permission, {
+          const decided = authorizer.authorize(access, permission, {
             sourceIp: req.ip,
             ...(req.accessSession ? { sessionId: req.accessSession.id } : {}),
           });
+          return decided instanceof Promise ? decided.catch((e) => refused(e, permission, req)) : decided;
         } catch (e) {
-          const err = e as { code?: string; details?: unknown };
-          req.log.warn(
-            { code: err.code, principal: p.id, permission, details: err.details },
-            'refused by a condition',
-          );
-          throw e;
+          return refused(e, permission, req);
         }
       },
     };

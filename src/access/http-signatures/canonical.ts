@@ -18,7 +18,7 @@
  */
 import { base64 } from '@scure/base';
 import type { UntrustedSignatureCandidate } from 'http-message-sig';
-import { ED25519 } from './ed25519.ts';
+import { ED25519 } from './algorithm.ts';
 import type { HttpRequest } from './message.ts';
 
 /** A canonical signature: what the library would parse, and the signature base it would build. */
@@ -72,7 +72,7 @@ function asciiBytes(text: string): Uint8Array {
 }
 
 /** The field's value per RFC 9421 §2.1: each line trimmed, lines joined with ", ". */
-function combined(value: string | readonly string[]): string {
+export function combinedFieldValue(value: string | readonly string[]): string {
   if (typeof value === 'string') return value.trim();
   return value.map((v) => v.trim()).join(', ');
 }
@@ -137,7 +137,7 @@ export function canonicalSignature(
     } else if (FIELD_NAME.test(name)) {
       const field = headers[name];
       if (field === undefined) return undefined;
-      value = combined(field);
+      value = combinedFieldValue(field);
     } else return undefined;
     base += `"${name}": ${value}\n`;
   }
@@ -160,7 +160,7 @@ export function canonicalSignature(
     signature: signatureBytes,
     field: (name) => {
       const v = headers[name];
-      return v === undefined ? undefined : combined(v);
+      return v === undefined ? undefined : combinedFieldValue(v);
     },
   };
 }

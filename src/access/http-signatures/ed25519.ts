@@ -6,9 +6,10 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { SignerSync, Verifier } from 'http-message-sig';
 import { InvalidInputError } from '../../core/index.ts';
+import { ED25519 } from './algorithm.ts';
 import { Ed25519VerifyPool, verifyPoolAvailable } from './verify-pool.ts';
 
-export const ED25519 = 'ed25519';
+export { ED25519 };
 
 function checkKey(key: Uint8Array, what: string): void {
   if (!(key instanceof Uint8Array) || key.length !== 32)
@@ -40,14 +41,17 @@ type NativeVerify = (data: Uint8Array, signature: Uint8Array) => boolean | Promi
 /** The process's verification workers (verify-pool.ts), started with the first check. */
 let pool: Ed25519VerifyPool | undefined;
 
+/** What a key strict RFC 8032 refuses verifies: nothing. */
+const REFUSE_ALL: NativeVerify = () => false;
+
 function nativeVerify(publicKey: Uint8Array): NativeVerify | undefined {
   if (!nodeCrypto) return undefined;
   try {
     // Refuse what strict RFC 8032 refuses: a non-canonical or small-order public key.
     const point = ed25519.Point.fromBytes(publicKey);
-    if (point.isSmallOrder()) return () => false;
+    if (point.isSmallOrder()) return REFUSE_ALL;
   } catch {
-    return () => false;
+    return REFUSE_ALL;
   }
   if (verifyPoolAvailable) {
     // OpenSSL on worker threads of our own, off the event loop (see verify-pool.ts for why).
@@ -85,6 +89,33 @@ function preparedVerify(publicKey: Uint8Array) {
   if (preparedKeys.size >= PREPARED_KEYS_MAX) preparedKeys.delete(preparedKeys.keys().next().value!);
   preparedKeys.set(id, native);
   return native;
+}
+
+/**
+ * The verification workers, for reading whole signed requests off the event loop
+ * (verify-pool.ts checkRequest); undefined where there are none (a browser).
+ */
+export function requestCheckPool(): Ed25519VerifyPool | undefined {
+  if (!nodeCrypto || !verifyPoolAvailable) return undefined;
+  pool ??= new Ed25519VerifyPool();
+  return pool;
+}
+
+/** Answers of usableEd25519Key, per key array (a cached key record hands over the same array each time). */
+const usable = new WeakMap<Uint8Array, boolean>();
+
+/**
+ * True when `publicKey` is a 32-byte key strict RFC 8032 verification accepts (canonical, not of
+ * small order), which is what a key must be before its bytes go to OpenSSL on a worker.
+ */
+export function usableEd25519Key(publicKey: Uint8Array): boolean {
+  let ok = usable.get(publicKey);
+  if (ok === undefined) {
+    ok =
+      publicKey instanceof Uint8Array && publicKey.length === 32 && preparedVerify(publicKey) !== REFUSE_ALL;
+    usable.set(publicKey, ok);
+  }
+  return ok;
 }
 
 export function ed25519Verifier(publicKey: Uint8Array): Verifier {

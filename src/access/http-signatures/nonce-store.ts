@@ -11,7 +11,7 @@ export interface NonceStore {
    * already recorded and has not expired. Must be atomic: of two concurrent calls with the same
    * pair, exactly one returns true.
    */
-  checkAndRemember(keyId: string, nonce: string, expiresAt: Date): Promise<boolean>;
+  checkAndRemember(keyId: string, nonce: string, expiresAt: Date): boolean | Promise<boolean>;
   /**
    * A store that may have forgotten nonces (an in-memory store after a restart) names the latest
    * replay-window end it could have accepted: signatures whose window ends at or before it are
@@ -38,7 +38,8 @@ export class MemoryNonceStore implements NonceStore {
     return this.#entries.size;
   }
 
-  async checkAndRemember(keyId: string, nonce: string, expiresAt: Date): Promise<boolean> {
+  /** Synchronous: a store in memory answers at once (and throws NONCE_STORE_FULL at once). */
+  checkAndRemember(keyId: string, nonce: string, expiresAt: Date): boolean {
     const now = this.#clock.now().getTime();
     const id = JSON.stringify([keyId, nonce]);
     const seen = this.#entries.get(id);

@@ -14,13 +14,20 @@ import {
   verifySignature,
 } from 'http-message-sig';
 import { isRampartError } from '../../core/index.ts';
-import { canonicalSignature } from './canonical.ts';
+import { canonicalSignature, combinedFieldValue } from './canonical.ts';
 import { checkContentDigest } from './content-digest.ts';
-import { ED25519, ed25519Verifier } from './ed25519.ts';
+import { ED25519, ed25519Verifier, requestCheckPool, usableEd25519Key } from './ed25519.ts';
 import { refuse, SignatureRefusal } from './errors.ts';
 import { fieldValue, type HttpRequest, headerFields, toDescriptor } from './message.ts';
 import type { NonceStore } from './nonce-store.ts';
-import { type AcceptedParameters, checkPolicy, covers, DEFAULT_REQUIRED_COMPONENTS } from './policy.ts';
+import {
+  type AcceptedParameters,
+  checkPolicy,
+  covers,
+  DEFAULT_REQUIRED_COMPONENTS,
+  type SignaturePolicy,
+} from './policy.ts';
+import type { Ed25519VerifyPool, RequestToCheck } from './verify-pool.ts';
 
 /** A registered service key. */
 export interface ServiceKey {
@@ -71,6 +78,20 @@ export async function verifyRequest(
   request: HttpRequest,
   options: VerifyRequestOptions,
 ): Promise<VerifiedService> {
+  const now = Math.floor(options.now.getTime() / 1000);
+  const policy: SignaturePolicy = {
+    requiredComponents: options.requiredComponents ?? DEFAULT_REQUIRED_COMPONENTS,
+    maxAgeSeconds: options.maxAgeSeconds ?? 300,
+    clockSkewSeconds: options.clockSkewSeconds ?? 5,
+  };
+  // On Node, the common case is read and checked on a verification worker; what it cannot read
+  // comes back here, to canonical.ts and the library.
+  const pool = requestCheckPool();
+  if (pool && !(typeof Headers !== 'undefined' && request.headers instanceof Headers)) {
+    const verified = await verifyOnWorker(pool, request, options, policy, now);
+    if (verified) return verified;
+  }
+
   // The common case first (canonical.ts); the library reads everything else, and every refusal of
   // a malformed signature comes from it.
   const canonical = canonicalSignature(request, options.label);
@@ -87,12 +108,6 @@ export async function verifyRequest(
       refuse('SIGNATURE_MALFORMED', 'Signature and Signature-Input must come together (RFC 9421 §4)');
   }
 
-  const now = Math.floor(options.now.getTime() / 1000);
-  const policy = {
-    requiredComponents: options.requiredComponents ?? DEFAULT_REQUIRED_COMPONENTS,
-    maxAgeSeconds: options.maxAgeSeconds ?? 300,
-    clockSkewSeconds: options.clockSkewSeconds ?? 5,
-  };
   let accepted: (AcceptedParameters & ServiceKey) | undefined;
   // §3.2 steps 1-5 (parse, build the base, policy), then the key and the cryptographic check.
   const resolve = async (candidate: UntrustedSignatureCandidate) => {
@@ -126,13 +141,84 @@ export async function verifyRequest(
     }
   }
   if (accepted === undefined) refuse('SIGNATURE_INVALID', 'no key was resolved');
+  return afterSignature(request, options, accepted, verified, (name) =>
+    canonical ? canonical.field(name) : fieldValue(fields, name),
+  );
+}
 
+/**
+ * The `keyid` of a Signature-Input field as a plain search finds it, so that the key can be looked
+ * up while the worker reads the request. Only a guess: the parsed `keyid` decides, and the key is
+ * looked up again when they differ.
+ */
+function keyIdGuess(signatureInput: unknown): string | undefined {
+  if (typeof signatureInput !== 'string') return undefined;
+  const at = signatureInput.indexOf(';keyid="');
+  const end = at < 0 ? -1 : signatureInput.indexOf('"', at + 8);
+  return end < 0 ? undefined : signatureInput.slice(at + 8, end);
+}
+
+/**
+ * §3.2 with the parsing, the signature base and the Ed25519 check on a worker (verify-pool.ts),
+ * then the same steps in the same order as below: policy, key, verdict. Undefined when the request
+ * is not in canonical form (the caller reads it here).
+ */
+async function verifyOnWorker(
+  pool: Ed25519VerifyPool,
+  request: HttpRequest,
+  options: VerifyRequestOptions,
+  policy: SignaturePolicy,
+  now: number,
+): Promise<VerifiedService | undefined> {
+  const headers = request.headers as Record<string, string | readonly string[] | undefined>;
+  const guess = keyIdGuess(headers['signature-input']);
+  let key = guess === undefined ? undefined : options.lookupKey(guess);
+  if (key instanceof Promise) key = await key;
+  const toCheck: RequestToCheck = { method: request.method, url: request.url, headers };
+  if (request.requestTarget !== undefined) toCheck.requestTarget = request.requestTarget;
+  if (options.label !== undefined) toCheck.label = options.label;
+  if (key && usableEd25519Key(key.publicKey)) toCheck.publicKey = key.publicKey;
+  let checked = await pool.checkRequest(toCheck);
+  if (checked === undefined) return undefined;
+  const candidate: UntrustedSignatureCandidate = {
+    label: checked.label,
+    ...(checked.algorithm === undefined ? {} : { algorithm: checked.algorithm }),
+    components: checked.components.map((name) => ({ name, parameters: {} })),
+    parameters: checked.parameters,
+    signature: NO_BYTES,
+  };
+  const params = checkPolicy(candidate, policy, now);
+  if (params.keyId !== guess) {
+    key = options.lookupKey(params.keyId);
+    if (key instanceof Promise) key = await key;
+  }
+  if (key === undefined) refuse('SIGNATURE_UNKNOWN_KEY', `no key registered as ${params.keyId}`);
+  if (!usableEd25519Key(key.publicKey)) refuse('SIGNATURE_INVALID', 'Signature verification failed');
+  // Checked with another key (or none): check again with this one.
+  if (toCheck.publicKey !== key.publicKey)
+    checked = await pool.checkRequest({ ...toCheck, publicKey: key.publicKey });
+  if (checked?.valid !== true) refuse('SIGNATURE_INVALID', 'Signature verification failed');
+  return afterSignature(request, options, { ...params, ...key }, candidate, (name) => {
+    const value = headers[name];
+    return value === undefined ? undefined : combinedFieldValue(value);
+  });
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/** After a good signature: the body's digest (RFC 9530), the nonce, and what was verified. */
+function afterSignature(
+  request: HttpRequest,
+  options: VerifyRequestOptions,
+  accepted: AcceptedParameters & ServiceKey,
+  verified: Pick<UntrustedSignatureCandidate, 'label' | 'components'>,
+  field: (name: string) => string | undefined,
+): VerifiedService | Promise<VerifiedService> {
   // RFC 9530: the content is bound to the signature only through a covered Content-Digest.
   const body = request.body;
   const hasContent = body !== undefined && body.length > 0;
   if (covers(verified, 'content-digest')) {
-    const digestField = canonical ? canonical.field('content-digest') : fieldValue(fields, 'content-digest');
-    const check = checkContentDigest(digestField ?? '', body);
+    const check = checkContentDigest(field('content-digest') ?? '', body);
     if (!check.ok)
       refuse(
         check.problem === 'no-supported-algorithm' ? 'CONTENT_DIGEST_MISSING' : 'CONTENT_DIGEST_MISMATCH',
@@ -151,21 +237,23 @@ export async function verifyRequest(
       'SIGNATURE_EXPIRED',
       `its replay window ends by ${minimumEnd.toISOString()}, which the nonce store may have forgotten; sign again`,
     );
-  const fresh = await options.nonceStore.checkAndRemember(
+  const result = (fresh: boolean): VerifiedService => {
+    if (!fresh) refuse('SIGNATURE_REPLAYED', `nonce already used with key ${accepted.keyId}`);
+    return {
+      serviceId: accepted.serviceId,
+      keyId: accepted.keyId,
+      label: verified.label,
+      created: new Date(accepted.created * 1000),
+      nonce: accepted.nonce,
+      components: verified.components.map((c) => c.name),
+    };
+  };
+  const fresh = options.nonceStore.checkAndRemember(
     accepted.keyId,
     accepted.nonce,
     new Date(accepted.acceptUntil * 1000),
   );
-  if (!fresh) refuse('SIGNATURE_REPLAYED', `nonce already used with key ${accepted.keyId}`);
-
-  return {
-    serviceId: accepted.serviceId,
-    keyId: accepted.keyId,
-    label: verified.label,
-    created: new Date(accepted.created * 1000),
-    nonce: accepted.nonce,
-    components: verified.components.map((c) => c.name),
-  };
+  return typeof fresh === 'boolean' ? result(fresh) : fresh.then(result);
 }
 
 /** Maps the library's errors onto our refusal codes; our own refusals pass through unchanged. */

@@ -127,15 +127,20 @@ export async function findServiceKey(ledger: Ledger, keyId: string): Promise<Ser
  */
 const ACTIVE_KEY_TTL_MS = 2_000;
 const ACTIVE_KEYS_MAX = 4_096;
-const activeKeys = new WeakMap<
-  Ledger,
-  { generation: number; keys: Map<string, { record: ServiceRecord; at: number }> }
->();
+interface ActiveKeyCache {
+  generation: number;
+  keys: Map<string, { record: ServiceRecord; at: number }>;
+}
+const activeKeys = new WeakMap<Ledger, ActiveKeyCache>();
 
-export async function findActiveServiceKey(
+/**
+ * The key registered as `keyId` if it is not revoked: the cached record itself (no promise) while
+ * it is fresh, else a promise of the database's answer. Signed requests look a key up on every call.
+ */
+export function findActiveServiceKey(
   ledger: Ledger,
   keyId: string,
-): Promise<ServiceRecord | undefined> {
+): ServiceRecord | undefined | Promise<ServiceRecord | undefined> {
   const generation = generationOf(ledger);
   let cache = activeKeys.get(ledger);
   if (!cache || cache.generation !== generation) {
@@ -145,6 +150,15 @@ export async function findActiveServiceKey(
   const hit = cache.keys.get(keyId);
   const now = Date.now();
   if (hit && now - hit.at < ACTIVE_KEY_TTL_MS) return hit.record;
+  return readActiveServiceKey(ledger, keyId, cache, now);
+}
+
+async function readActiveServiceKey(
+  ledger: Ledger,
+  keyId: string,
+  cache: ActiveKeyCache,
+  now: number,
+): Promise<ServiceRecord | undefined> {
   const record = await findServiceKey(ledger, keyId);
   if (!record || record.revokedAt) {
     cache.keys.delete(keyId);

@@ -9,7 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../../core/index.ts';
 import { base64ToBytes } from '../../core/index.ts';
 import type { Ledger } from '../../ledger/index.ts';
-import { grantedPrincipal } from '../authz/principals.ts';
+import { type AuthorizedPrincipal, grantedPrincipal } from '../authz/principals.ts';
 import {
   ed25519Verifier,
   type NonceStore,
@@ -32,7 +32,7 @@ export interface ServicePrincipal {
   permissions: ReadonlySet<string>;
   keyId: string;
   roles?: string[];
-  authorize?: (permission: string, req: FastifyRequest) => Promise<void>;
+  authorize?: (permission: string, req: FastifyRequest) => void | Promise<void>;
 }
 
 export function hasSignature(headers: Record<string, unknown>): boolean {
@@ -52,27 +52,45 @@ function serviceKey(record: ServiceRecord): ServiceKey {
   return key;
 }
 
+/** The principal of one key over one granted access, made once (the access is cached; see grantedPrincipal). */
+const keyPrincipals = new WeakMap<AuthorizedPrincipal, Map<string, ServicePrincipal>>();
+
+function servicePrincipal(granted: AuthorizedPrincipal, keyId: string): ServicePrincipal {
+  let byKey = keyPrincipals.get(granted);
+  if (!byKey) {
+    byKey = new Map();
+    keyPrincipals.set(granted, byKey);
+  }
+  let principal = byKey.get(keyId);
+  if (!principal) {
+    principal = { ...granted, kind: 'service', keyId };
+    byKey.set(keyId, principal);
+  }
+  return principal;
+}
+
 export function signedRequestAuthenticator(ledger: Ledger, nonceStore: NonceStore, clock: Clock) {
   return async (req: SignedRequestInput): Promise<ServicePrincipal> => {
-    let permissions: string[] = [];
-    const verified = await verifyRequest(
-      { method: req.method, url: req.url, headers: req.headers, ...(req.body ? { body: req.body } : {}) },
-      {
-        now: clock.now(),
-        nonceStore,
-        lookupKey: async (keyId) => {
-          const k = await findActiveServiceKey(ledger, keyId);
-          if (!k) return undefined;
-          permissions = k.permissions;
-          return serviceKey(k);
-        },
-      },
-    );
-    const granted = await grantedPrincipal(ledger, {
+    // The record of the key last looked up: the verified key's own (its permissions) when its id matches.
+    let record: ServiceRecord | undefined;
+    const lookupKey = (keyId: string) => {
+      // A cached record comes back at once; only a database read makes a promise.
+      const found = findActiveServiceKey(ledger, keyId);
+      if (found instanceof Promise)
+        return found.then((k) => {
+          record = k;
+          return k && serviceKey(k);
+        });
+      record = found;
+      return found && serviceKey(found);
+    };
+    const verified = await verifyRequest(req, { now: clock.now(), nonceStore, lookupKey });
+    const permissions = record?.keyId === verified.keyId ? record.permissions : [];
+    const principal = grantedPrincipal(ledger, {
       id: `service:${verified.serviceId}`,
       kind: 'service',
       alsoPermissions: permissions,
     });
-    return { ...granted, kind: 'service', keyId: verified.keyId };
+    return servicePrincipal(principal instanceof Promise ? await principal : principal, verified.keyId);
   };
 }
