@@ -47,10 +47,7 @@ export class Authorizer {
   private gen = -1;
   private roles: { map: Map<string, readonly string[]>; at: number } | undefined;
   private conditions: { prepared: PreparedConditions; at: number } | undefined;
-  private readonly principals = new Map<
-    string,
-    { access: EffectiveAccess; at: number; until: string | null }
-  >();
+  private readonly principals = new Map<string, { access: EffectiveAccess; at: number; untilMs: number }>();
   private readonly touched = new Map<string, number>();
   /** When touch() last looked at (access, permission): every grant it concerns was marked then. */
   private readonly touchChecked = new WeakMap<EffectiveAccess, Map<string, number>>();
@@ -96,10 +93,10 @@ export class Authorizer {
    */
   access(principal: string): EffectiveAccess | Promise<EffectiveAccess> {
     this.fresh();
-    const now = this.ledger.clock.now().toISOString();
+    const now = this.ledger.clock.now();
     const c = this.principals.get(principal);
-    if (c && Date.now() - c.at < PRINCIPAL_TTL_MS && (c.until === null || c.until > now)) return c.access;
-    return this.readAccess(principal, now);
+    if (c && Date.now() - c.at < PRINCIPAL_TTL_MS && now.getTime() < c.untilMs) return c.access;
+    return this.readAccess(principal, now.toISOString());
   }
 
   private async readAccess(principal: string, now: string): Promise<EffectiveAccess> {
@@ -114,10 +111,12 @@ export class Authorizer {
       grants,
     };
     const ends = grants.map((g) => g.expiresAt).filter((e): e is string => e !== null);
+    const until = ends.length ? ([...ends].sort()[0] ?? null) : null;
     this.principals.set(principal, {
       access,
       at: Date.now(),
-      until: ends.length ? ([...ends].sort()[0] ?? null) : null,
+      // Compared as milliseconds on every request (formatting the clock as ISO text cost more).
+      untilMs: until === null ? Number.POSITIVE_INFINITY : Date.parse(until),
     });
     return access;
   }

@@ -41,6 +41,17 @@ export function grantedPrincipal(
     : principalFor(authorizer, access, p);
 }
 
+/** A key's permissions joined, per array (a cached key record hands over the same array each time). */
+const joinedPermissions = new WeakMap<readonly string[], string>();
+function joined(permissions: readonly string[]): string {
+  let text = joinedPermissions.get(permissions);
+  if (text === undefined) {
+    text = permissions.join('\n');
+    joinedPermissions.set(permissions, text);
+  }
+  return text;
+}
+
 function principalFor(
   authorizer: Authorizer,
   access: EffectiveAccess,
@@ -51,7 +62,7 @@ function principalFor(
     byShape = new Map();
     principals.set(access, byShape);
   }
-  const shape = `${p.kind}\n${p.alsoPermissions?.join('\n') ?? ''}`;
+  const shape = `${p.kind}\n${p.alsoPermissions ? joined(p.alsoPermissions) : ''}`;
   let principal = byShape.get(shape);
   if (!principal) {
     const refused = (e: unknown, permission: string, req: FastifyRequest): never => {

@@ -31,7 +31,14 @@ export interface AcceptedParameters {
 /** True when the signature covers `name` as a plain component (no `;key`, `;req`, … parameters). */
 export function covers(candidate: Pick<UntrustedSignatureCandidate, 'components'>, name: string): boolean {
   const lc = name.toLowerCase();
-  return candidate.components.some((c) => c.name === lc && Object.keys(c.parameters).length === 0);
+  for (const c of candidate.components) if (c.name === lc && hasNoKeys(c.parameters)) return true;
+  return false;
+}
+
+/** No own enumerable key (what `Object.keys(o).length === 0` says, without making the array). */
+function hasNoKeys(o: object): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return false;
+  return true;
 }
 
 /** Applies the policy at `now` (Unix seconds); throws a SignatureRefusal or returns the parameters. */

@@ -5,8 +5,9 @@
  * 0.11 ms of CPU here, more than a whole unauthenticated request. The thread pool runs four of them
  * at once whatever the machine has, so on a two-core server they take the event loop's core too,
  * and every dispatch and completion is a separate wake-up. Here the checks go to
- * `cores - 1` workers (at least one, at most four), so the event loop keeps a core; and all
- * the checks asked for in one turn of the event loop travel as one message each way.
+ * `cores - 1` workers (at least one, at most four), so the event loop keeps a core; and the
+ * checks travel in batches: each worker holds one batch at a time, and what is asked for meanwhile
+ * goes as the next (see flush).
  *
  * The workers also read whole signed requests (checkRequest): the common, canonical case of
  * canonical.ts parsed and its signature base built there rather than on the event loop, and checked
@@ -77,20 +78,18 @@ interface Lane {
   items: number;
 }
 
-/**
- * A request as the worker reads it: JSON of [method, url, requestTarget, label, headers, key]. One
- * string crosses to the worker far more cheaply than an object graph (structured cloning a header
- * object cost the event loop about 10 µs per request here), and JSON gives every string back exactly.
- */
-function encodeRequest(r: RequestToCheck): string {
-  return JSON.stringify([
+/** A request as the worker reads it: [method, url, requestTarget, label, headers, base64 key]. */
+type RequestTuple = [string, string, string | null, string | null, RequestToCheck['headers'], string | null];
+
+function requestTuple(r: RequestToCheck): RequestTuple {
+  return [
     r.method,
     r.url,
     r.requestTarget ?? null,
     r.label ?? null,
     r.headers,
     r.publicKey === undefined ? null : keyText(r.publicKey),
-  ]);
+  ];
 }
 
 /** Base64 of each key array, kept with it (a cached key record hands over the same array each time). */
@@ -107,8 +106,7 @@ function keyText(key: Uint8Array): string {
 export class Ed25519VerifyPool {
   private readonly lanes: Array<Lane | undefined>;
   private signatures: Item<Signature>[] = [];
-  /** Each request as its JSON text (see encodeRequest). */
-  private requests: Item<string>[] = [];
+  private requests: Item<RequestTuple>[] = [];
   private flushScheduled = false;
   private nextId = 1;
 
@@ -135,20 +133,22 @@ export class Ed25519VerifyPool {
    * signature verifies. Policy (which components, how old, which key) stays with the caller.
    */
   checkRequest(request: RequestToCheck): Promise<CheckedRequest | undefined> {
-    const payload = encodeRequest(request);
+    const payload = requestTuple(request);
     return new Promise<CheckedRequest | undefined>((resolve, reject) => {
-      this.requests.push({ payload, resolve: resolve as Item<string>['resolve'], reject });
+      this.requests.push({ payload, resolve: resolve as Item<RequestTuple>['resolve'], reject });
       this.schedule();
     });
   }
 
-  /** Stops the workers; checks still in flight are rejected. */
+  /** Stops the workers; checks still waiting or in flight are rejected. */
   async close(): Promise<void> {
+    const closed = new Error('the verification pool was closed');
+    for (const item of [...this.signatures.splice(0), ...this.requests.splice(0)]) item.reject(closed);
     await Promise.all(
       this.lanes.map((lane, i) => {
         if (!lane) return undefined;
         this.lanes[i] = undefined;
-        this.fail(lane, new Error('the verification pool was closed'));
+        this.fail(lane, closed);
         return lane.worker.terminate();
       }),
     );
@@ -161,51 +161,64 @@ export class Ed25519VerifyPool {
     setImmediate(() => this.flush());
   }
 
-  /** Sends what was queued in this turn to the least busy worker (MAX_BATCH at a time). */
+  /**
+   * Sends what is queued to the workers holding nothing, MAX_BATCH at a time. A worker holds one
+   * batch at a time: what arrives meanwhile waits here and goes as the next, larger batch when it
+   * answers (it would have waited in the worker's queue anyway). Under load that halves the
+   * messages each way, and each message costs the event loop more than a request's own reading.
+   */
   private flush(): void {
     this.flushScheduled = false;
-    while (this.signatures.length > 0) {
-      const batch = this.signatures.splice(0, MAX_BATCH);
-      let length = 0;
-      for (const { payload } of batch) length += ITEM_HEADER + payload.data.length;
-      const buffer = new ArrayBuffer(length);
-      const bytes = new Uint8Array(buffer);
-      const view = new DataView(buffer);
-      let at = 0;
-      for (const { payload } of batch) {
-        bytes.set(payload.publicKey, at);
-        bytes.set(payload.signature, at + 32);
-        view.setUint32(at + 96, payload.data.length, true);
-        bytes.set(payload.data, at + ITEM_HEADER);
-        at += ITEM_HEADER + payload.data.length;
-      }
-      this.send(batch, (id) => ({ id, count: batch.length, buffer }), [buffer]);
-    }
-    while (this.requests.length > 0) {
-      const batch = this.requests.splice(0, MAX_BATCH);
-      let text = '[';
-      for (let i = 0; i < batch.length; i++) text += i === 0 ? batch[i]!.payload : `,${batch[i]!.payload}`;
-      this.send(batch, (id) => ({ id, requests: `${text}]` }));
+    while (this.signatures.length > 0 || this.requests.length > 0) {
+      const lane = this.idleLane();
+      if (!lane) return;
+      if (this.signatures.length > 0) this.sendSignatures(lane, this.signatures.splice(0, MAX_BATCH));
+      else this.sendRequests(lane, this.requests.splice(0, MAX_BATCH));
     }
   }
 
-  private send(batch: Item<unknown>[], message: (id: number) => unknown, transfer: ArrayBuffer[] = []): void {
-    const lane = this.leastBusy();
+  private sendSignatures(lane: Lane, batch: Item<Signature>[]): void {
+    let length = 0;
+    for (const { payload } of batch) length += ITEM_HEADER + payload.data.length;
+    const buffer = new ArrayBuffer(length);
+    const bytes = new Uint8Array(buffer);
+    const view = new DataView(buffer);
+    let at = 0;
+    for (const { payload } of batch) {
+      bytes.set(payload.publicKey, at);
+      bytes.set(payload.signature, at + 32);
+      view.setUint32(at + 96, payload.data.length, true);
+      bytes.set(payload.data, at + ITEM_HEADER);
+      at += ITEM_HEADER + payload.data.length;
+    }
+    const id = this.hand(lane, batch);
+    lane.worker.postMessage({ id, count: batch.length, buffer }, [buffer]);
+  }
+
+  private sendRequests(lane: Lane, batch: Item<RequestTuple>[]): void {
+    // One string crosses to the worker far more cheaply than an object graph: structured cloning
+    // the header objects cost the event loop about 10 µs per request here, and JSON gives every
+    // string back exactly.
+    const requests = JSON.stringify(batch.map((item) => item.payload));
+    const id = this.hand(lane, batch);
+    lane.worker.postMessage({ id, requests });
+  }
+
+  private hand(lane: Lane, batch: Item<unknown>[]): number {
     const id = this.nextId++;
     lane.inFlight.set(id, batch);
-    if (lane.items === 0) lane.worker.ref();
+    lane.worker.ref();
     lane.items += batch.length;
-    lane.worker.postMessage(message(id), transfer);
+    return id;
   }
 
-  private leastBusy(): Lane {
-    let best: Lane | undefined;
+  /** A worker holding nothing (started if its slot is empty), or undefined when all are busy. */
+  private idleLane(): Lane | undefined {
     for (let i = 0; i < this.lanes.length; i++) {
       const lane = this.lanes[i] ?? this.start(i);
       if (lane.items === 0) return lane;
-      if (!best || lane.items < best.items) best = lane;
     }
-    return best!;
+    return undefined;
   }
 
   private start(index: number): Lane {
@@ -230,7 +243,11 @@ export class Ed25519VerifyPool {
         }
         lane.items -= count;
         if (from + count === batch.length) lane.inFlight.delete(id);
-        if (lane.items === 0) worker.unref();
+        if (lane.items === 0) {
+          worker.unref();
+          // What waited while this worker was busy goes now, as one batch.
+          if (this.signatures.length > 0 || this.requests.length > 0) this.flush();
+        }
       },
     );
     const down = (e: unknown) => {
@@ -247,5 +264,7 @@ export class Ed25519VerifyPool {
     for (const batch of lane.inFlight.values()) for (const item of batch) item.reject(e);
     lane.inFlight.clear();
     lane.items = 0;
+    // What was waiting for this worker goes to another (or a fresh one).
+    if (this.signatures.length > 0 || this.requests.length > 0) this.schedule();
   }
 }

@@ -141,9 +141,8 @@ export async function verifyRequest(
     }
   }
   if (accepted === undefined) refuse('SIGNATURE_INVALID', 'no key was resolved');
-  return afterSignature(request, options, accepted, verified, (name) =>
-    canonical ? canonical.field(name) : fieldValue(fields, name),
-  );
+  const digestField = canonical ? canonical.field('content-digest') : fieldValue(fields, 'content-digest');
+  return afterSignature(request, options, accepted, verified, digestField);
 }
 
 /**
@@ -182,8 +181,8 @@ async function verifyOnWorker(
   if (checked === undefined) return undefined;
   const candidate: UntrustedSignatureCandidate = {
     label: checked.label,
-    ...(checked.algorithm === undefined ? {} : { algorithm: checked.algorithm }),
-    components: checked.components.map((name) => ({ name, parameters: {} })),
+    algorithm: checked.algorithm,
+    components: checked.components.map((name) => ({ name, parameters: NO_PARAMETERS })),
     parameters: checked.parameters,
     signature: NO_BYTES,
   };
@@ -198,13 +197,26 @@ async function verifyOnWorker(
   if (toCheck.publicKey !== key.publicKey)
     checked = await pool.checkRequest({ ...toCheck, publicKey: key.publicKey });
   if (checked?.valid !== true) refuse('SIGNATURE_INVALID', 'Signature verification failed');
-  return afterSignature(request, options, { ...params, ...key }, candidate, (name) => {
-    const value = headers[name];
-    return value === undefined ? undefined : combinedFieldValue(value);
-  });
+  const digestField = headers['content-digest'];
+  return afterSignature(
+    request,
+    options,
+    {
+      keyId: params.keyId,
+      nonce: params.nonce,
+      created: params.created,
+      acceptUntil: params.acceptUntil,
+      publicKey: key.publicKey,
+      serviceId: key.serviceId,
+    },
+    candidate,
+    digestField === undefined ? undefined : combinedFieldValue(digestField),
+  );
 }
 
 const NO_BYTES = new Uint8Array(0);
+/** Canonical components carry no parameters (canonical.ts); one frozen empty set serves them all. */
+const NO_PARAMETERS = Object.freeze({});
 
 /** After a good signature: the body's digest (RFC 9530), the nonce, and what was verified. */
 function afterSignature(
@@ -212,13 +224,13 @@ function afterSignature(
   options: VerifyRequestOptions,
   accepted: AcceptedParameters & ServiceKey,
   verified: Pick<UntrustedSignatureCandidate, 'label' | 'components'>,
-  field: (name: string) => string | undefined,
+  digestField: string | undefined,
 ): VerifiedService | Promise<VerifiedService> {
   // RFC 9530: the content is bound to the signature only through a covered Content-Digest.
   const body = request.body;
   const hasContent = body !== undefined && body.length > 0;
   if (covers(verified, 'content-digest')) {
-    const check = checkContentDigest(field('content-digest') ?? '', body);
+    const check = checkContentDigest(digestField ?? '', body);
     if (!check.ok)
       refuse(
         check.problem === 'no-supported-algorithm' ? 'CONTENT_DIGEST_MISSING' : 'CONTENT_DIGEST_MISMATCH',
@@ -237,23 +249,31 @@ function afterSignature(
       'SIGNATURE_EXPIRED',
       `its replay window ends by ${minimumEnd.toISOString()}, which the nonce store may have forgotten; sign again`,
     );
-  const result = (fresh: boolean): VerifiedService => {
-    if (!fresh) refuse('SIGNATURE_REPLAYED', `nonce already used with key ${accepted.keyId}`);
-    return {
-      serviceId: accepted.serviceId,
-      keyId: accepted.keyId,
-      label: verified.label,
-      created: new Date(accepted.created * 1000),
-      nonce: accepted.nonce,
-      components: verified.components.map((c) => c.name),
-    };
-  };
   const fresh = options.nonceStore.checkAndRemember(
     accepted.keyId,
     accepted.nonce,
     new Date(accepted.acceptUntil * 1000),
   );
-  return typeof fresh === 'boolean' ? result(fresh) : fresh.then(result);
+  return typeof fresh === 'boolean'
+    ? verifiedService(fresh, accepted, verified)
+    : fresh.then((f) => verifiedService(f, accepted, verified));
+}
+
+/** What was verified, once the nonce store has answered (a closure here would be made per request). */
+function verifiedService(
+  fresh: boolean,
+  accepted: AcceptedParameters & ServiceKey,
+  verified: Pick<UntrustedSignatureCandidate, 'label' | 'components'>,
+): VerifiedService {
+  if (!fresh) refuse('SIGNATURE_REPLAYED', `nonce already used with key ${accepted.keyId}`);
+  return {
+    serviceId: accepted.serviceId,
+    keyId: accepted.keyId,
+    label: verified.label,
+    created: new Date(accepted.created * 1000),
+    nonce: accepted.nonce,
+    components: verified.components.map((c) => c.name),
+  };
 }
 
 /** Maps the library's errors onto our refusal codes; our own refusals pass through unchanged. */

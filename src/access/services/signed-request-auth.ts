@@ -14,6 +14,7 @@ import {
   ed25519Verifier,
   type NonceStore,
   type ServiceKey,
+  SignatureRefusal,
   verifyRequest,
 } from '../http-signatures/index.ts';
 import { findActiveServiceKey, type ServiceRecord } from './service-keys.ts';
@@ -69,27 +70,26 @@ function servicePrincipal(granted: AuthorizedPrincipal, keyId: string): ServiceP
   return principal;
 }
 
+const keyOf = (record: ServiceRecord | undefined) => record && serviceKey(record);
+
 export function signedRequestAuthenticator(ledger: Ledger, nonceStore: NonceStore, clock: Clock) {
+  // Made once, not per request: under tsx every named closure costs a property definition.
+  const lookupKey = (keyId: string) => {
+    // A cached record comes back at once; only a database read makes a promise.
+    const found = findActiveServiceKey(ledger, keyId);
+    return found instanceof Promise ? found.then(keyOf) : keyOf(found);
+  };
   return async (req: SignedRequestInput): Promise<ServicePrincipal> => {
-    // The record of the key last looked up: the verified key's own (its permissions) when its id matches.
-    let record: ServiceRecord | undefined;
-    const lookupKey = (keyId: string) => {
-      // A cached record comes back at once; only a database read makes a promise.
-      const found = findActiveServiceKey(ledger, keyId);
-      if (found instanceof Promise)
-        return found.then((k) => {
-          record = k;
-          return k && serviceKey(k);
-        });
-      record = found;
-      return found && serviceKey(found);
-    };
     const verified = await verifyRequest(req, { now: clock.now(), nonceStore, lookupKey });
-    const permissions = record?.keyId === verified.keyId ? record.permissions : [];
+    // The key's own permissions, from the record just used (cached); revoked since: refused.
+    let record = findActiveServiceKey(ledger, verified.keyId);
+    if (record instanceof Promise) record = await record;
+    if (!record)
+      throw new SignatureRefusal('SIGNATURE_UNKNOWN_KEY', `no key registered as ${verified.keyId}`);
     const principal = grantedPrincipal(ledger, {
       id: `service:${verified.serviceId}`,
       kind: 'service',
-      alsoPermissions: permissions,
+      alsoPermissions: record.permissions,
     });
     return servicePrincipal(principal instanceof Promise ? await principal : principal, verified.keyId);
   };
