@@ -114,6 +114,7 @@ async function workerAgrees(
     fast.candidate.components.map((c) => c.name),
   );
   assert.equal(read.valid, undefined, 'no key, no verdict');
+  assert.equal(read.contentDigest, fast.field('content-digest'), 'the digest field as canonical.ts reads it');
   assert.ok(lib, 'canonical.ts read what the library refuses');
   const withKey = await pool.checkRequest({ ...toCheck, publicKey: B14_PUBLIC_KEY });
   assert.equal(

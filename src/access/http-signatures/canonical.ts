@@ -72,7 +72,7 @@ function asciiBytes(text: string): Uint8Array {
 }
 
 /** The field's value per RFC 9421 §2.1: each line trimmed, lines joined with ", ". */
-export function combinedFieldValue(value: string | readonly string[]): string {
+function combinedFieldValue(value: string | readonly string[]): string {
   if (typeof value === 'string') return value.trim();
   return value.map((v) => v.trim()).join(', ');
 }

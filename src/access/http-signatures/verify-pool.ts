@@ -59,6 +59,11 @@ export interface CheckedRequest {
   parameters: Record<string, string | number>;
   /** Whether the signature verifies with the key given; undefined when none was given. */
   valid: boolean | undefined;
+  /**
+   * The Content-Digest field (§2.1 combined value) exactly as the worker read it, when there is one:
+   * the digest is checked against the text the signature covered, not a second reading.
+   */
+  contentDigest: string | undefined;
 }
 
 interface Item<T> {

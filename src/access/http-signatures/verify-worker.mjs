@@ -82,6 +82,7 @@ function answerRequests(id, text, canonicalSignature) {
           components: candidate.components.map((component) => component.name),
           parameters: candidate.parameters,
           valid: key === null ? undefined : checks(c.base, keyObject(key), c.signature),
+          contentDigest: c.field('content-digest'),
         };
       }
     } catch {

@@ -14,7 +14,7 @@ import {
   verifySignature,
 } from 'http-message-sig';
 import { isRampartError } from '../../core/index.ts';
-import { canonicalSignature, combinedFieldValue } from './canonical.ts';
+import { canonicalSignature } from './canonical.ts';
 import { checkContentDigest } from './content-digest.ts';
 import { ED25519, ed25519Verifier, requestCheckPool, usableEd25519Key } from './ed25519.ts';
 import { refuse, SignatureRefusal } from './errors.ts';
@@ -197,7 +197,6 @@ async function verifyOnWorker(
   if (toCheck.publicKey !== key.publicKey)
     checked = await pool.checkRequest({ ...toCheck, publicKey: key.publicKey });
   if (checked?.valid !== true) refuse('SIGNATURE_INVALID', 'Signature verification failed');
-  const digestField = headers['content-digest'];
   return afterSignature(
     request,
     options,
@@ -210,7 +209,7 @@ async function verifyOnWorker(
       serviceId: key.serviceId,
     },
     candidate,
-    digestField === undefined ? undefined : combinedFieldValue(digestField),
+    checked.contentDigest,
   );
 }
 
