@@ -262,15 +262,14 @@ export const taxiiRoutes: FastifyPluginAsync<TaxiiRouteOptions> = async (app, o)
     const digest = filterDigest(`${col.id}/${objectId ?? ''}/${[...allowed].join()}`, q);
     const next = q['next'] === undefined ? undefined : String(q['next']);
     // The default listing — what followers ask every poll, with or without match[id] and
-    // match[type] — is computed page by page in SQL.
+    // match[type] — is computed page by page in SQL. (parseFilters refuses a filter this endpoint
+    // does not allow, so f.ids and f.types are set only where they are allowed.)
     const defaults =
       objectId === undefined &&
       allowed.has('version') &&
       allowed.has('spec_version') &&
       (!f.versions || (f.versions.length === 1 && f.versions[0] === 'last')) &&
-      !f.specVersions &&
-      (!f.ids || allowed.has('id')) &&
-      (!f.types || allowed.has('type'));
+      !f.specVersions;
     if (defaults) {
       const pos = cursorPositionOf(next);
       const rows = await latestVersionsPage(db, col.id, visibilityFor(c, col.id), {
@@ -288,8 +287,8 @@ export const taxiiRoutes: FastifyPluginAsync<TaxiiRouteOptions> = async (app, o)
       ...(objectId !== undefined ? { objectId } : {}),
       // A later page only concerns objects with some version at or after the cursor's position.
       ...(objectId === undefined && cursorDateOf(q['next']) ? { activeSince: cursorDateOf(q['next'])! } : {}),
-      ...(allowed.has('id') && f.ids ? { ids: f.ids } : {}),
-      ...(allowed.has('type') && f.types ? { types: f.types } : {}),
+      ...(f.ids ? { ids: f.ids } : {}),
+      ...(f.types ? { types: f.types } : {}),
     });
     const selected = selectVersions(rows, f, allowed);
     return { ...paginate(selected, limit, next, digest), total: rows.length };
