@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { NonceStore } from '../access/http-signatures/index.ts';
+import { type NonceStore, setVerifyWorkerSpin } from '../access/http-signatures/index.ts';
 import {
   type AccessContext,
   baseUrlFor,
@@ -87,6 +87,8 @@ export async function createRampart(config: Config, opts: CreateOptions = {}): P
       return baseUrlFor(config.server.publicUrl, a && typeof a === 'object' ? a.port : config.server.port);
     };
     const access: AccessContext = { ledger, clock, relyingParty: () => relyingPartyFor(baseUrl()) };
+    // The process's verification workers are shared by every server in it: the last setting wins.
+    setVerifyWorkerSpin(config.access.verifyWorkerSpinMicros);
     http = await buildHttp({
       config,
       ledger,

@@ -124,3 +124,63 @@ test('a worker that dies while reading requests rejects them; none is answered a
     await own.close();
   }
 });
+
+test('a request whose reading throws on the worker is answered "not read", counted and reported once', async () => {
+  const own = new Ed25519VerifyPool(1);
+  const warnings: Array<Error & { code?: string }> = [];
+  const onWarning = (w: Error) => warnings.push(w);
+  process.on('warning', onWarning);
+  try {
+    const k = keys[0]!;
+    const data = new Uint8Array(1);
+    const request = {
+      // Not a string: canonical.ts is only ever given strings here, so reading it throws.
+      method: {} as unknown as string,
+      url: 'http://127.0.0.1/x',
+      headers: {
+        'signature-input': 'sig1=("@method");created=1;keyid="k";nonce="n"',
+        signature: `sig1=:${Buffer.from(ed25519.sign(data, k.secret)).toString('base64')}:`,
+      },
+      publicKey: k.public,
+    };
+    assert.equal(await own.checkRequest(request), undefined, 'not read: the library reads it');
+    assert.equal(await own.checkRequest(request), undefined);
+    assert.equal(own.readFailures, 2);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(
+      warnings.filter((w) => w.code === 'RAMPART_VERIFY_READ_FAILED').length,
+      1,
+      'reported once, then only counted',
+    );
+    // A well-formed request on the same worker is still read.
+    const read = await own.checkRequest({ ...request, method: 'GET' });
+    assert.equal(read?.valid, false);
+    assert.equal(own.readFailures, 2);
+  } finally {
+    process.off('warning', onWarning);
+    await own.close();
+  }
+});
+
+test('the spin time is checked, and a worker told not to spin still answers every check', async () => {
+  assert.throws(() => new Ed25519VerifyPool({ size: 1, spinMicros: -1 }), RangeError);
+  const own = new Ed25519VerifyPool({ size: 1, spinMicros: 0 });
+  try {
+    assert.equal(own.spinMicros, 0);
+    assert.throws(() => {
+      own.spinMicros = 10_001;
+    }, /0 to 10,000/);
+    const k = keys[2]!;
+    for (let i = 0; i < 3; i++) {
+      const data = message(100 + i);
+      assert.equal(await own.verify(k.public, data, ed25519.sign(data, k.secret)), true);
+      // Asleep between checks: each wakes it.
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    own.spinMicros = 2000;
+    const data = message(200);
+    assert.equal(await own.verify(k.public, data, ed25519.sign(data, keys[0]!.secret)), false);
+  } finally {
+    await own.close();
+  }
+});

@@ -31,6 +31,20 @@ test('environment variables are derived from key paths and coerced', () => {
   assert.equal(c.witness.enabled, true);
 });
 
+test("the verification workers' spin time: 1 ms by default, from the environment, bounded", () => {
+  assert.equal(loadConfig({ env: {}, cwd }).access.verifyWorkerSpinMicros, 1000);
+  assert.equal(envNameFor('access.verifyWorkerSpinMicros'), 'RAMPART_ACCESS_VERIFY_WORKER_SPIN_MICROS');
+  const c = loadConfig({ env: { RAMPART_ACCESS_VERIFY_WORKER_SPIN_MICROS: '0' }, cwd });
+  assert.equal(c.access.verifyWorkerSpinMicros, 0);
+  assert.equal(c.access.nonces, 'auto');
+  for (const bad of ['-1', '10001', '2.5', 'soon'])
+    assert.throws(
+      () => loadConfig({ env: { RAMPART_ACCESS_VERIFY_WORKER_SPIN_MICROS: bad }, cwd }),
+      /access\.verifyWorkerSpinMicros \(from RAMPART_ACCESS_VERIFY_WORKER_SPIN_MICROS\)/,
+      bad,
+    );
+});
+
 test('a bad value names the key, where it came from and what is wrong', () => {
   assert.throws(
     () => loadConfig({ env: { RAMPART_SERVER_PORT: 'eighty' }, cwd }),

@@ -7,7 +7,12 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import type { SignerSync, Verifier } from 'http-message-sig';
 import { InvalidInputError } from '../../core/index.ts';
 import { ED25519 } from './algorithm.ts';
-import { Ed25519VerifyPool, verifyPoolAvailable } from './verify-pool.ts';
+import {
+  checkSpinMicros,
+  DEFAULT_SPIN_MICROS,
+  Ed25519VerifyPool,
+  verifyPoolAvailable,
+} from './verify-pool.ts';
 
 export { ED25519 };
 
@@ -40,6 +45,8 @@ type NativeVerify = (data: Uint8Array, signature: Uint8Array) => boolean | Promi
 
 /** The process's verification workers (verify-pool.ts), started with the first check. */
 let pool: Ed25519VerifyPool | undefined;
+/** `access.verifyWorkerSpinMicros` (setVerifyWorkerSpin), for the workers of that pool. */
+let spinMicros = DEFAULT_SPIN_MICROS;
 
 /** What a key strict RFC 8032 refuses verifies: nothing. */
 const REFUSE_ALL: NativeVerify = () => false;
@@ -57,7 +64,7 @@ function nativeVerify(publicKey: Uint8Array): NativeVerify | undefined {
     // OpenSSL on worker threads of our own, off the event loop (see verify-pool.ts for why).
     const key = publicKey.slice();
     return (data, signature) => {
-      pool ??= new Ed25519VerifyPool();
+      pool ??= new Ed25519VerifyPool({ spinMicros });
       return pool.verify(key, data, signature);
     };
   }
@@ -97,8 +104,17 @@ function preparedVerify(publicKey: Uint8Array) {
  */
 export function requestCheckPool(): Ed25519VerifyPool | undefined {
   if (!nodeCrypto || !verifyPoolAvailable) return undefined;
-  pool ??= new Ed25519VerifyPool();
+  pool ??= new Ed25519VerifyPool({ spinMicros });
   return pool;
+}
+
+/**
+ * How long the process's verification workers look for more work before sleeping, µs
+ * (`access.verifyWorkerSpinMicros`): for workers started later and those running now.
+ */
+export function setVerifyWorkerSpin(micros: number): void {
+  spinMicros = checkSpinMicros(micros);
+  if (pool) pool.spinMicros = micros;
 }
 
 /** Answers of usableEd25519Key, per key array (a cached key record hands over the same array each time). */

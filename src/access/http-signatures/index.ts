@@ -5,7 +5,7 @@ export {
   type DigestAlgorithm,
   type DigestCheck,
 } from './content-digest.ts';
-export { ed25519PublicKey, ed25519Verifier } from './ed25519.ts';
+export { ed25519PublicKey, ed25519Verifier, setVerifyWorkerSpin } from './ed25519.ts';
 export {
   isSignatureRefusal,
   SIGNATURE_REFUSAL_CODES,

@@ -37,6 +37,30 @@ const ITEM_HEADER = 32 + 64 + 4;
 const MAX_BATCH = 64;
 const BATCHES_IN_FLIGHT = 2;
 
+/**
+ * How long a worker keeps reading its port for the next batch before it sleeps, µs (the default of
+ * `access.verifyWorkerSpinMicros`). A message to a sleeping worker cost the event loop 10–12 µs
+ * here, to an awake one 4–5 (a ping-pong measured on this project's machine), where a whole
+ * unauthenticated request costs about 80.
+ */
+export const DEFAULT_SPIN_MICROS = 1000;
+
+/** `micros` when it is a spin time a worker takes (an integer from 0 to 10,000), else a RangeError. */
+export function checkSpinMicros(micros: number): number {
+  if (!Number.isInteger(micros) || micros < 0 || micros > 10_000)
+    throw new RangeError(
+      `a verification worker's spin time is an integer from 0 to 10,000 µs, not ${micros}`,
+    );
+  return micros;
+}
+
+export interface VerifyPoolOptions {
+  /** Workers; `cores - 1` by default (at least one, at most four). */
+  size?: number;
+  /** DEFAULT_SPIN_MICROS unless given. */
+  spinMicros?: number;
+}
+
 /** A signed request to read on a worker (canonical.ts) and, given a key, to check. */
 export interface RequestToCheck {
   method: string;
@@ -116,8 +140,23 @@ export class Ed25519VerifyPool {
   private flushScheduled = false;
   private nextId = 1;
 
-  constructor(readonly size = Math.max(1, Math.min(4, (os?.availableParallelism() ?? 2) - 1))) {
-    this.lanes = Array.from({ length: size }, () => undefined);
+  readonly size: number;
+  #spinMicros: number;
+
+  constructor(options: VerifyPoolOptions | number = {}) {
+    const o = typeof options === 'number' ? { size: options } : options;
+    this.size = o.size ?? Math.max(1, Math.min(4, (os?.availableParallelism() ?? 2) - 1));
+    this.#spinMicros = checkSpinMicros(o.spinMicros ?? DEFAULT_SPIN_MICROS);
+    this.lanes = Array.from({ length: this.size }, () => undefined);
+  }
+
+  /** How long a worker looks for the next batch before it sleeps, µs; applies to running workers too. */
+  get spinMicros(): number {
+    return this.#spinMicros;
+  }
+  set spinMicros(micros: number) {
+    this.#spinMicros = checkSpinMicros(micros);
+    for (const lane of this.lanes) lane?.worker.postMessage({ spinMicros: micros });
   }
 
   /** True when `signature` is a valid Ed25519 signature of `data` by the 32-byte `publicKey`. */
@@ -144,6 +183,26 @@ export class Ed25519VerifyPool {
       this.requests.push({ payload, resolve: resolve as Item<RequestTuple>['resolve'], reject });
       this.schedule();
     });
+  }
+
+  /**
+   * Requests whose reading threw on a worker. canonical.ts declines what it cannot read, so each is
+   * a bug; the request went to the library instead (never answered "valid"). The first is reported
+   * as a process warning (RAMPART_VERIFY_READ_FAILED).
+   */
+  get readFailures(): number {
+    return this.#readFailures;
+  }
+  #readFailures = 0;
+
+  private readFailed(count: number, error: string | undefined): void {
+    if (this.#readFailures === 0)
+      process.emitWarning(`a verification worker could not read a signed request: ${error}`, {
+        code: 'RAMPART_VERIFY_READ_FAILED',
+        detail:
+          'the request was read by the library on the event loop instead; further failures are only counted',
+      });
+    this.#readFailures += count;
   }
 
   /** Stops the workers; checks still waiting or in flight are rejected. */
@@ -230,12 +289,25 @@ export class Ed25519VerifyPool {
   }
 
   private start(index: number): Lane {
-    const worker = new threads!.Worker(WORKER_URL);
+    const worker = new threads!.Worker(WORKER_URL, { workerData: { spinMicros: this.#spinMicros } });
     const lane: Lane = { worker, inFlight: new Map(), items: 0 };
     worker.unref();
     worker.on(
       'message',
-      ({ id, from, results }: { id: number; from: number; results: Uint8Array | string }) => {
+      ({
+        id,
+        from,
+        results,
+        errors,
+        error,
+      }: {
+        id: number;
+        from: number;
+        results: Uint8Array | string;
+        errors?: number;
+        error?: string;
+      }) => {
+        if (errors !== undefined) this.readFailed(errors, error);
         const batch = lane.inFlight.get(id);
         if (!batch) return;
         // Signature checks answer one byte each (1: valid); request checks a JSON array of

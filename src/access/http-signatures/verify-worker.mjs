@@ -6,9 +6,10 @@
 // per item (1: the signature verifies), in order, under the batch's id and the index of the first.
 // A request batch is the JSON text of an array of requests, each [method, url, requestTarget, label,
 // headers, base64 key or null]; the answers, a CheckedRequest or null (not canonical: the library
-// reads it on the event loop) per item, go back as JSON text in the same way.
+// reads it on the event loop) per item, go back as JSON text in the same way, with the number of
+// requests whose reading threw (`errors`, and the last such error's text) when there were any.
 import { createPublicKey, verify } from 'node:crypto';
-import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 // RFC 8410 §4 SubjectPublicKeyInfo for Ed25519: this prefix, then the raw 32-byte key.
@@ -67,6 +68,8 @@ function answerRequests(id, text, canonicalSignature) {
   const requests = JSON.parse(text);
   let results = [];
   let from = 0;
+  let errors = 0;
+  let error;
   for (let i = 0; i < requests.length; i++) {
     const [method, url, requestTarget, label, headers, key] = requests[i];
     let answer = null;
@@ -85,15 +88,22 @@ function answerRequests(id, text, canonicalSignature) {
           contentDigest: c.field('content-digest'),
         };
       }
-    } catch {
-      // Whatever canonical.ts cannot read, the library reads (and refuses) on the event loop.
+    } catch (e) {
+      // canonical.ts declines what it cannot read rather than throwing, so this is a bug: the
+      // request is answered "not read" (the library reads, and refuses, it on the event loop), and
+      // the pool counts and reports it.
       answer = null;
+      errors++;
+      error = String(e);
     }
     results.push(answer);
     if (results.length === ANSWER_EVERY || i + 1 === requests.length) {
-      parentPort.postMessage({ id, from, results: JSON.stringify(results) });
+      const message = { id, from, results: JSON.stringify(results) };
+      if (errors > 0) Object.assign(message, { errors, error });
+      parentPort.postMessage(message);
       from = i + 1;
       results = [];
+      errors = 0;
     }
   }
 }
@@ -129,13 +139,17 @@ function answer(message) {
     );
 }
 
-// After a batch the worker stays awake a millisecond for the next one, reading its port itself.
-// Waking a sleeping thread costs the sender (the event loop) a cross-CPU wake-up: a message to a
-// sleeping worker took 10–12 µs of the event loop's time here, to an awake one 4–5, where a whole
-// unauthenticated request costs about 80. Under load batches follow each other within it; idle,
-// the worker sleeps again.
-const SPIN_MS = 1;
+// After a batch the worker stays awake for the next one (`access.verifyWorkerSpinMicros`, 1 ms by
+// default), reading its port itself. Waking a sleeping thread costs the sender (the event loop) a
+// cross-CPU wake-up: a message to a sleeping worker took 10–12 µs of the event loop's time here, to
+// an awake one 4–5, where a whole unauthenticated request costs about 80. Under load batches follow
+// each other within it; idle, the worker sleeps again.
+let SPIN_MS = (workerData?.spinMicros ?? 1000) / 1000;
 parentPort.on('message', (message) => {
+  if (message.spinMicros !== undefined) {
+    SPIN_MS = message.spinMicros / 1000;
+    return;
+  }
   answer(message);
   // Not while canonical.ts loads: that needs this thread's event loop.
   if (reader === undefined && message.buffer === undefined) return;

@@ -1,9 +1,15 @@
 /**
  * Verifying a signed service request (RFC 9421 §3.2), then what RFC 9421 leaves to us: the
  * covered components and replay window (policy.ts), the body's digest (RFC 9530) and the nonce.
- * Order: cheap structural and policy checks first, the key lookup, the Ed25519 check; only a
- * request whose signature verifies reaches the digest check and the nonce store (so forged
- * requests can neither burn nonces nor fill the store).
+ *
+ * The order of refusals: structure and policy first (components, window, nonce present), then the
+ * key (unknown or revoked), then the Ed25519 check; only a request whose signature verifies reaches
+ * the digest check and the nonce store (so forged requests can neither burn nonces nor fill the
+ * store). On Node the work is not done in that order: the key is looked up first, by the `keyid` a
+ * plain search finds, so that the worker can read the request and check its signature in one
+ * step (verifyOnWorker). An expired request naming an unregistered key therefore costs a database
+ * read (misses are not cached, so unknown key ids cannot fill the cache; the lock-out on repeated
+ * refusals bounds them), and it is still refused as expired.
  */
 import {
   type FieldOccurrence,
@@ -37,6 +43,8 @@ export interface ServiceKey {
   /**
    * `ed25519Verifier(publicKey)`, made once by a caller that looks the same key up on every request
    * (preparing it costs a hex encoding and a map lookup each time). It must be for `publicKey`.
+   * Used where the request is checked on the event loop: outside Node, or for a request the worker
+   * does not read; the worker checks with `publicKey` itself.
    */
   verifier?: Verifier;
 }
@@ -87,14 +95,16 @@ export async function verifyRequest(
   // On Node, the common case is read and checked on a verification worker; what it cannot read
   // comes back here, to canonical.ts and the library.
   const pool = requestCheckPool();
-  if (pool && !(typeof Headers !== 'undefined' && request.headers instanceof Headers)) {
+  const onWorker =
+    pool !== undefined && !(typeof Headers !== 'undefined' && request.headers instanceof Headers);
+  if (onWorker) {
     const verified = await verifyOnWorker(pool, request, options, policy, now);
     if (verified) return verified;
   }
 
-  // The common case first (canonical.ts); the library reads everything else, and every refusal of
-  // a malformed signature comes from it.
-  const canonical = canonicalSignature(request, options.label);
+  // The common case first (canonical.ts: on the worker, or here when there is none); the library
+  // reads everything else, and every refusal of a malformed signature comes from it.
+  const canonical = onWorker ? undefined : canonicalSignature(request, options.label);
   let fields: readonly FieldOccurrence[] = [];
   let signature: string | undefined;
   let signatureInput: string | undefined;
