@@ -7,6 +7,7 @@ import {
   contentDigest,
   type HttpRequest,
   MemoryNonceStore,
+  prepareServiceKey,
   SIGNATURE_REFUSAL_CODES,
   SignatureRefusal,
   type SignatureRefusalCode,
@@ -353,5 +354,45 @@ describe('verifyRequest refuses, each for its own reason', () => {
       },
     });
     await assert.rejects(verifyRequest(sign(request()), opts), (e) => e === boom);
+  });
+
+  test('a prepared key is the key as it was prepared: later changes to the array given do nothing', async () => {
+    const given = B14_PUBLIC_KEY.slice();
+    const key = prepareServiceKey(given, 'signer-node-1');
+    const opts = options({ lookupKey: (id) => (id === B14_KEY_ID ? key : undefined) });
+    assert.ok(await verifyRequest(sign(request()), opts));
+    given.set(ed25519.getPublicKey(OTHER_PRIVATE_KEY));
+    assert.ok(await verifyRequest(sign(request(), { nonce: 'n-0002' }), opts), 'still the key prepared');
+    // Prepared from another key, the same kind of request is refused for its signature.
+    const other = prepareServiceKey(ed25519.getPublicKey(OTHER_PRIVATE_KEY), 'signer-node-1');
+    await refused(
+      sign(request(), { nonce: 'n-0003' }),
+      options({ lookupKey: () => other }),
+      'SIGNATURE_INVALID',
+      /verification failed/,
+    );
+  });
+
+  test('a prepared small-order key verifies nothing, not even a signature made to fit it', async () => {
+    // The identity point (y = 1): with it, R = S·B (any S, and k·A = 0) makes a "signature" of every
+    // message under a cofactorless check; strict RFC 8032 refuses the key itself.
+    const identity = new Uint8Array(32);
+    identity[0] = 1;
+    const key = prepareServiceKey(identity, 'forger');
+    assert.equal(key.prepared?.usable, false);
+    const s = new Uint8Array(32);
+    s[0] = 5;
+    const forged = new Uint8Array(64);
+    forged.set(ed25519.Point.BASE.multiply(5n).toBytes(), 0);
+    forged.set(s, 32);
+    const req = sign(request(), { nonce: 'n-0004' });
+    const headers = { ...(req.headers as Record<string, string>) };
+    headers['signature'] = `sig1=:${Buffer.from(forged).toString('base64')}:`;
+    await refused(
+      { ...req, headers },
+      options({ lookupKey: () => key }),
+      'SIGNATURE_INVALID',
+      /verification failed/,
+    );
   });
 });

@@ -27,6 +27,8 @@ interface PrincipalShape {
   id: string;
   kind: 'user' | 'service';
   alsoPermissions?: readonly string[];
+  /** permissionsKey(alsoPermissions), when the caller keeps it (it asks on every request). */
+  alsoPermissionsKey?: string;
 }
 
 /** The principal now: the value itself while its access is cached, else a promise of it. */
@@ -41,15 +43,9 @@ export function grantedPrincipal(
     : principalFor(authorizer, access, p);
 }
 
-/** A key's permissions joined, per array (a cached key record hands over the same array each time). */
-const joinedPermissions = new WeakMap<readonly string[], string>();
-function joined(permissions: readonly string[]): string {
-  let text = joinedPermissions.get(permissions);
-  if (text === undefined) {
-    text = permissions.join('\n');
-    joinedPermissions.set(permissions, text);
-  }
-  return text;
+/** A list of permissions as one text: principals with the same access and the same extra permissions are one. */
+export function permissionsKey(permissions: readonly string[]): string {
+  return permissions.join('\n');
 }
 
 function principalFor(
@@ -62,7 +58,7 @@ function principalFor(
     byShape = new Map();
     principals.set(access, byShape);
   }
-  const shape = `${p.kind}\n${p.alsoPermissions ? joined(p.alsoPermissions) : ''}`;
+  const shape = `${p.kind}\n${p.alsoPermissionsKey ?? (p.alsoPermissions ? permissionsKey(p.alsoPermissions) : '')}`;
   let principal = byShape.get(shape);
   if (!principal) {
     const refused = (e: unknown, permission: string, req: FastifyRequest): never => {

@@ -117,21 +117,14 @@ export function setVerifyWorkerSpin(micros: number): void {
   if (pool) pool.spinMicros = micros;
 }
 
-/** Answers of usableEd25519Key, per key array (a cached key record hands over the same array each time). */
-const usable = new WeakMap<Uint8Array, boolean>();
-
 /**
  * True when `publicKey` is a 32-byte key strict RFC 8032 verification accepts (canonical, not of
  * small order), which is what a key must be before its bytes go to OpenSSL on a worker.
  */
 export function usableEd25519Key(publicKey: Uint8Array): boolean {
-  let ok = usable.get(publicKey);
-  if (ok === undefined) {
-    ok =
-      publicKey instanceof Uint8Array && publicKey.length === 32 && preparedVerify(publicKey) !== REFUSE_ALL;
-    usable.set(publicKey, ok);
-  }
-  return ok;
+  return (
+    publicKey instanceof Uint8Array && publicKey.length === 32 && preparedVerify(publicKey) !== REFUSE_ALL
+  );
 }
 
 export function ed25519Verifier(publicKey: Uint8Array): Verifier {

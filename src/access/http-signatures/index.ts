@@ -23,4 +23,10 @@ export {
   signMessage,
   signRequest,
 } from './sign.ts';
-export { type ServiceKey, type VerifiedService, type VerifyRequestOptions, verifyRequest } from './verify.ts';
+export {
+  prepareServiceKey,
+  type ServiceKey,
+  type VerifiedService,
+  type VerifyRequestOptions,
+  verifyRequest,
+} from './verify.ts';

@@ -72,6 +72,8 @@ export interface RequestToCheck {
   label?: string;
   /** The raw 32-byte Ed25519 key to check the signature with; without it, the request is only read. */
   publicKey?: Uint8Array;
+  /** `publicKey` in base64, when the caller has it already (prepareServiceKey). */
+  publicKeyBase64?: string;
 }
 
 /** What a worker read from a canonical request (canonical.ts), and its verdict. */
@@ -118,19 +120,11 @@ function requestTuple(r: RequestToCheck): RequestTuple {
     r.requestTarget ?? null,
     r.label ?? null,
     r.headers,
-    r.publicKey === undefined ? null : keyText(r.publicKey),
+    r.publicKey === undefined
+      ? null
+      : (r.publicKeyBase64 ??
+        Buffer.from(r.publicKey.buffer, r.publicKey.byteOffset, r.publicKey.byteLength).toString('base64')),
   ];
-}
-
-/** Base64 of each key array, kept with it (a cached key record hands over the same array each time). */
-const keyTexts = new WeakMap<Uint8Array, string>();
-function keyText(key: Uint8Array): string {
-  let text = keyTexts.get(key);
-  if (text === undefined) {
-    text = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('base64');
-    keyTexts.set(key, text);
-  }
-  return text;
 }
 
 export class Ed25519VerifyPool {

@@ -11,6 +11,8 @@
  * read (misses are not cached, so unknown key ids cannot fill the cache; the lock-out on repeated
  * refusals bounds them), and it is still refused as expired.
  */
+
+import { base64 } from '@scure/base';
 import {
   type FieldOccurrence,
   isSignatureError,
@@ -47,7 +49,33 @@ export interface ServiceKey {
    * does not read; the worker checks with `publicKey` itself.
    */
   verifier?: Verifier;
+  /** What prepareServiceKey derived from `publicKey` once, so that no request derives it again. */
+  prepared?: PreparedKey;
 }
+
+interface PreparedKey {
+  /** Strict RFC 8032 accepts the key (usableEd25519Key). */
+  usable: boolean;
+  /** The key's base64, as the verification worker is told it. */
+  base64: string;
+}
+
+/**
+ * A service key for a caller that hands the same key over on every request: the key copied (so
+ * that nothing the caller does to its own array changes it) and what each request would otherwise
+ * derive from it made now: its verifier, whether strict RFC 8032 accepts it, its base64.
+ */
+export function prepareServiceKey(publicKey: Uint8Array, serviceId: string): ServiceKey {
+  const own = publicKey.slice();
+  return {
+    publicKey: own,
+    serviceId,
+    verifier: ed25519Verifier(own),
+    prepared: { usable: usableEd25519Key(own), base64: base64.encode(own) },
+  };
+}
+
+const usable = (key: ServiceKey) => key.prepared?.usable ?? usableEd25519Key(key.publicKey);
 
 export interface VerifyRequestOptions {
   /** The key registered under a `keyid`, or undefined when there is none (or it is revoked). */
@@ -186,7 +214,10 @@ async function verifyOnWorker(
   const toCheck: RequestToCheck = { method: request.method, url: request.url, headers };
   if (request.requestTarget !== undefined) toCheck.requestTarget = request.requestTarget;
   if (options.label !== undefined) toCheck.label = options.label;
-  if (key && usableEd25519Key(key.publicKey)) toCheck.publicKey = key.publicKey;
+  if (key && usable(key)) {
+    toCheck.publicKey = key.publicKey;
+    if (key.prepared) toCheck.publicKeyBase64 = key.prepared.base64;
+  }
   let checked = await pool.checkRequest(toCheck);
   if (checked === undefined) return undefined;
   const candidate: UntrustedSignatureCandidate = {
@@ -202,10 +233,14 @@ async function verifyOnWorker(
     if (key instanceof Promise) key = await key;
   }
   if (key === undefined) refuse('SIGNATURE_UNKNOWN_KEY', `no key registered as ${params.keyId}`);
-  if (!usableEd25519Key(key.publicKey)) refuse('SIGNATURE_INVALID', 'Signature verification failed');
+  if (!usable(key)) refuse('SIGNATURE_INVALID', 'Signature verification failed');
   // Checked with another key (or none): check again with this one.
-  if (toCheck.publicKey !== key.publicKey)
-    checked = await pool.checkRequest({ ...toCheck, publicKey: key.publicKey });
+  if (toCheck.publicKey !== key.publicKey) {
+    const again: RequestToCheck = { ...toCheck, publicKey: key.publicKey };
+    if (key.prepared) again.publicKeyBase64 = key.prepared.base64;
+    else delete again.publicKeyBase64;
+    checked = await pool.checkRequest(again);
+  }
   if (checked?.valid !== true) refuse('SIGNATURE_INVALID', 'Signature verification failed');
   return afterSignature(
     request,

@@ -9,10 +9,10 @@ import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../../core/index.ts';
 import { base64ToBytes } from '../../core/index.ts';
 import type { Ledger } from '../../ledger/index.ts';
-import { type AuthorizedPrincipal, grantedPrincipal } from '../authz/principals.ts';
+import { type AuthorizedPrincipal, grantedPrincipal, permissionsKey } from '../authz/principals.ts';
 import {
-  ed25519Verifier,
   type NonceStore,
+  prepareServiceKey,
   type ServiceKey,
   SignatureRefusal,
   verifyRequest,
@@ -40,17 +40,27 @@ export function hasSignature(headers: Record<string, unknown>): boolean {
   return headers['signature-input'] !== undefined || headers['signature'] !== undefined;
 }
 
-/** Decoded public keys and their verifiers, per cached key record (findActiveServiceKey keeps the records). */
-const keyBytes = new WeakMap<ServiceRecord, ServiceKey>();
+/**
+ * What each request would otherwise derive from a key record, derived once per cached record
+ * (findActiveServiceKey keeps the records): the prepared key, and its permissions as one text (how
+ * grantedPrincipal tells principals apart).
+ */
+interface Derived {
+  key: ServiceKey;
+  permissionsKey: string;
+}
+const derivedFrom = new WeakMap<ServiceRecord, Derived>();
 
-function serviceKey(record: ServiceRecord): ServiceKey {
-  let key = keyBytes.get(record);
-  if (!key) {
-    const publicKey = base64ToBytes(record.publicKey);
-    key = { publicKey, serviceId: record.serviceId, verifier: ed25519Verifier(publicKey) };
-    keyBytes.set(record, key);
+function derived(record: ServiceRecord): Derived {
+  let d = derivedFrom.get(record);
+  if (!d) {
+    d = {
+      key: prepareServiceKey(base64ToBytes(record.publicKey), record.serviceId),
+      permissionsKey: permissionsKey(record.permissions),
+    };
+    derivedFrom.set(record, d);
   }
-  return key;
+  return d;
 }
 
 /** The principal of one key over one granted access, made once (the access is cached; see grantedPrincipal). */
@@ -70,7 +80,7 @@ function servicePrincipal(granted: AuthorizedPrincipal, keyId: string): ServiceP
   return principal;
 }
 
-const keyOf = (record: ServiceRecord | undefined) => record && serviceKey(record);
+const keyOf = (record: ServiceRecord | undefined) => record && derived(record).key;
 
 export function signedRequestAuthenticator(ledger: Ledger, nonceStore: NonceStore, clock: Clock) {
   // Made once, not per request: under tsx every named closure costs a property definition.
@@ -90,6 +100,7 @@ export function signedRequestAuthenticator(ledger: Ledger, nonceStore: NonceStor
       id: `service:${verified.serviceId}`,
       kind: 'service',
       alsoPermissions: record.permissions,
+      alsoPermissionsKey: derived(record).permissionsKey,
     });
     return servicePrincipal(principal instanceof Promise ? await principal : principal, verified.keyId);
   };

@@ -6,7 +6,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { type NonceStore, verifyRequest } from '../../access/index.ts';
+import { type NonceStore, prepareServiceKey, verifyRequest } from '../../access/index.ts';
 import { bytesToHex, hexToBytes, isRampartError, RampartError } from '../../core/index.ts';
 import { SUITE_NAMES } from '../frost/index.ts';
 import type { NodeContext } from './context.ts';
@@ -117,7 +117,9 @@ function errorBody(e: unknown): { status: number; body: unknown } {
 export function buildNodeApp(ctx: NodeContext, opts: { log?: (line: string) => void } = {}): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
   const nonceStore = nodeNonceStore(ctx);
-  const coordinatorKeys = new Map(ctx.config.coordinators.map((c) => [c.keyId, hexToBytes(c.publicKey)]));
+  const coordinatorKeys = new Map(
+    ctx.config.coordinators.map((c) => [c.keyId, prepareServiceKey(hexToBytes(c.publicKey), c.keyId)]),
+  );
 
   // JSON only, kept as raw bytes: the signature's Content-Digest is checked over exactly them.
   app.removeAllContentTypeParsers();
@@ -147,10 +149,7 @@ export function buildNodeApp(ctx: NodeContext, opts: { log?: (line: string) => v
         now: new Date(),
         nonceStore,
         maxAgeSeconds: ctx.config.maxRequestAgeSeconds,
-        lookupKey: (keyId) => {
-          const k = coordinatorKeys.get(keyId);
-          return k ? { publicKey: k, serviceId: keyId } : undefined;
-        },
+        lookupKey: (keyId) => coordinatorKeys.get(keyId),
       },
     );
   }
