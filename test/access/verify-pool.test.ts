@@ -184,3 +184,34 @@ test('the spin time is checked, and a worker told not to spin still answers ever
     await own.close();
   }
 });
+
+test('what does not fit a slot is still checked, and a request too large is left to the library', async () => {
+  const own = new Ed25519VerifyPool(1);
+  try {
+    const k = keys[1]!;
+    // A signature over 40 KiB of data: more than a slot holds, checked on the event loop.
+    const data = new Uint8Array(40 * 1024).fill(0x61);
+    const sig = ed25519.sign(data, k.secret);
+    assert.equal(await own.verify(k.public, data, sig), true);
+    assert.equal(await own.verify(keys[0]!.public, data, sig), false);
+    const request = {
+      method: 'GET',
+      url: 'http://127.0.0.1/x',
+      headers: {
+        'signature-input': 'sig1=("@method");created=1;keyid="k";nonce="n"',
+        signature: `sig1=:${Buffer.from(sig).toString('base64')}:`,
+        'x-padding': 'p'.repeat(40 * 1024),
+      },
+      publicKey: k.public,
+    };
+    assert.equal(await own.checkRequest(request), undefined, 'not read on the worker');
+    const { 'x-padding': _, ...headers } = request.headers;
+    assert.equal(
+      (await own.checkRequest({ ...request, headers }))?.valid,
+      false,
+      'the same, smaller, is read',
+    );
+  } finally {
+    await own.close();
+  }
+});
