@@ -15,8 +15,8 @@
  * wake-up (Atomics.notify) only when the worker sleeps. Answers come back as messages, a few checks
  * at a time: the event loop has no cheaper way to be woken (Atomics.waitAsync was tried and costs it
  * as much as a message), and a message carries several answers. Measured in one process against
- * messages both ways: 5 µs less event-loop CPU per signed request, `signedVsOpen` 0.66–0.85
- * against 0.53–0.76 (README, access benchmark).
+ * messages both ways: about 5 µs less event-loop CPU per signed request, `signedVsOpen` 0.51–0.85
+ * (mean 0.69) against 0.53–0.76 (mean 0.66) over eight runs each (README, access benchmark).
  *
  * The workers also read whole signed requests (checkRequest): the common, canonical case of
  * canonical.ts parsed and its signature base built there rather than on the event loop, and checked
