@@ -28,6 +28,18 @@
  * and the next check starts a fresh one.
  */
 import type { Worker } from 'node:worker_threads';
+import {
+  CONTROL_WORDS,
+  ITEM_HEADER,
+  KEY_AND_SIGNATURE,
+  REQUEST,
+  SIGNATURE,
+  SLOT_BYTES,
+  SLOTS,
+  SPIN_MICROS,
+  WORKER_SLEEPS,
+  WRITTEN,
+} from './verify-layout.ts';
 
 // Reached through `process.getBuiltinModule`, like node:crypto in ed25519.ts, so that the modules
 // importing this one still load in a browser (where there is no pool and noble verifies).
@@ -44,21 +56,6 @@ export const verifyPoolAvailable = threads !== undefined && os !== undefined;
 const WORKER_URL = new URL('./verify-worker.mjs', import.meta.url);
 type NodeCrypto = typeof import('node:crypto');
 const nodeCrypto = getBuiltin?.('node:crypto') as NodeCrypto | undefined;
-
-// The shared memory between the event loop and one worker; verify-worker.mjs describes the layout
-// and repeats these constants.
-const SLOTS = 64;
-const SLOT_BYTES = 32 * 1024;
-const WRITTEN = 0;
-const WORKER_SLEEPS = 1;
-const SPIN_MICROS = 2;
-const CONTROL_WORDS = 3;
-const SIGNATURE = 1;
-const REQUEST = 2;
-/** The kind (u8), padding and the payload's length (u32) before each item's payload. */
-const ITEM_HEADER = 8;
-/** A signature item's payload before its data: the public key and the signature. */
-const KEY_AND_SIGNATURE = 32 + 64;
 
 /**
  * How long a worker keeps looking for the next item before it sleeps, µs. Waking a sleeping worker

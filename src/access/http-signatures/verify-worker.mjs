@@ -2,13 +2,7 @@
 // read by canonical.ts (loaded through tsx, as the rest of Rampart is), taken one at a time, in
 // order, from memory shared with the event loop; the answers go back as messages.
 //
-// The layout (verify-pool.ts writes the same; the constants are repeated there):
-// - control, Int32 words: [0] items written by the event loop (a count that wraps at 2^32; item n
-//   lives in slot n mod SLOTS), [1] 1 while this worker sleeps, [2] how long it looks for the next
-//   item before sleeping, µs.
-// - items, SLOTS slots of SLOT_BYTES: kind (u8) at 0, payload length (u32 LE) at 4, payload at 8.
-//   A signature (kind 1) is the 32-byte public key, the 64-byte signature and the data; a request
-//   (kind 2) is the UTF-8 JSON of [method, url, requestTarget, label, headers, base64 key or null].
+// The shared memory's layout is verify-layout.ts.
 // - answers: messages { from, results } where `from` is the count of the first item answered and
 //   `results` the JSON of one answer per item: 1 or 0 for a signature (1: it verifies), for a
 //   request what canonical.ts read and the verdict, or null (not read: the library reads it on the
@@ -17,13 +11,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
-
-const SLOTS = 64;
-const SLOT_BYTES = 32 * 1024;
-const WRITTEN = 0;
-const WORKER_SLEEPS = 1;
-const SPIN_MICROS = 2;
-const SIGNATURE = 1;
 
 // RFC 8410 §4 SubjectPublicKeyInfo for Ed25519: this prefix, then the raw 32-byte key.
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -60,7 +47,8 @@ function answerSignature(at, length) {
   // Read in place: the event loop reuses the slot only once it is answered.
   const bytes = items.subarray(at, at + length);
   const key = bytes.subarray(0, 32);
-  return checks(bytes.subarray(96), keyObject(key.toString('base64'), key), bytes.subarray(32, 96)) ? 1 : 0;
+  const signature = bytes.subarray(32, KEY_AND_SIGNATURE);
+  return checks(bytes.subarray(KEY_AND_SIGNATURE), keyObject(key.toString('base64'), key), signature) ? 1 : 0;
 }
 
 let errors = 0;
@@ -99,8 +87,8 @@ function answerItem(slot, canonicalSignature) {
   const at = slot * SLOT_BYTES;
   const length = items.readUInt32LE(at + 4);
   return items[at] === SIGNATURE
-    ? answerSignature(at + 8, length)
-    : answerRequest(at + 8, length, canonicalSignature);
+    ? answerSignature(at + ITEM_HEADER, length)
+    : answerRequest(at + ITEM_HEADER, length, canonicalSignature);
 }
 
 function send(from, results) {
@@ -112,13 +100,14 @@ function send(from, results) {
   parentPort.postMessage(message);
 }
 
-// canonical.ts is TypeScript: loaded before the first item is read, in a tsx namespace of this
-// worker's own (the main thread's loader, registered by bin/rampart.mjs, does not reach workers).
-// If it cannot load, the worker ends with the error and the pool rejects what it held.
-const { canonicalSignature } = await register({ namespace: 'rampart-verify-worker' }).import(
-  './canonical.ts',
-  import.meta.url,
-);
+// canonical.ts and the layout are TypeScript: loaded before the first item is read, in a tsx
+// namespace of this worker's own (the main thread's loader, registered by bin/rampart.mjs, does not
+// reach workers). If they cannot load, the worker ends with the error and the pool rejects what it
+// held.
+const tsx = register({ namespace: 'rampart-verify-worker' });
+const { SLOTS, SLOT_BYTES, WRITTEN, WORKER_SLEEPS, SPIN_MICROS, SIGNATURE, ITEM_HEADER, KEY_AND_SIGNATURE } =
+  await tsx.import('./verify-layout.ts', import.meta.url);
+const { canonicalSignature } = await tsx.import('./canonical.ts', import.meta.url);
 
 // Answers go back a few at a time (ANSWER_EVERY), and at once when nothing else is waiting, so that
 // the event loop finishes the first requests while the worker checks the rest.
