@@ -119,11 +119,12 @@ export async function buildHttp(o: HttpOptions): Promise<FastifyInstance> {
   const haveWeb = existsSync(WEB_DIST);
   if (haveWeb) await app.register(fastifyStatic, { root: WEB_DIST, serve: false });
   app.get('/*', { config: { permission: 'public' }, schema: { hide: true } }, async (req, reply) => {
-    if (!haveWeb)
-      return reply.code(503).type('text/plain').send('The console is not built: run `npm run build:web`.\n');
+    // An unknown API path is a 404 whether or not the console is built.
     const path = (req.params as { '*': string })['*'];
     if (path.startsWith('api/'))
       return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.url}` } });
+    if (!haveWeb)
+      return reply.code(503).type('text/plain').send('The console is not built: run `npm run build:web`.\n');
     if (path && /^[\w./-]+$/.test(path) && !path.includes('..') && existsSync(`${WEB_DIST}${path}`))
       return reply.sendFile(path);
     return reply.sendFile('index.html');
