@@ -2,5 +2,6 @@
 export * from './bytes.ts';
 export * from './canonical-json.ts';
 export * from './clock.ts';
+export * from './ed25519-openssl.ts';
 export * from './errors.ts';
 export * from './hash.ts';

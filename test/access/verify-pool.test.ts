@@ -4,11 +4,16 @@
  * an error, never a "valid".
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { setVerifyWorkerSpin } from '../../src/access/http-signatures/ed25519.ts';
 import { Ed25519VerifyPool } from '../../src/access/http-signatures/verify-pool.ts';
 
-const pool = new Ed25519VerifyPool(2);
+const pool = new Ed25519VerifyPool({ size: 2 });
 after(() => pool.close());
 
 const keys = Array.from({ length: 3 }, (_, i) => {
@@ -57,7 +62,7 @@ test('500 concurrent checks across keys and workers all match the reference', as
 
 test('a worker that dies rejects what it held, and the next check starts a fresh one', async () => {
   const k = keys[0]!;
-  const own = new Ed25519VerifyPool(1);
+  const own = new Ed25519VerifyPool({ size: 1 });
   try {
     const data = message(7);
     const sig = ed25519.sign(data, k.secret);
@@ -83,7 +88,7 @@ test('a worker that dies rejects what it held, and the next check starts a fresh
 });
 
 test('closing the pool rejects checks in flight', async () => {
-  const own = new Ed25519VerifyPool(1);
+  const own = new Ed25519VerifyPool({ size: 1 });
   const k = keys[1]!;
   const data = message(9);
   const pending = own.verify(k.public, data, ed25519.sign(data, k.secret));
@@ -94,7 +99,7 @@ test('closing the pool rejects checks in flight', async () => {
 });
 
 test('a worker that dies while reading requests rejects them; none is answered as read or valid', async () => {
-  const own = new Ed25519VerifyPool(1);
+  const own = new Ed25519VerifyPool({ size: 1 });
   try {
     const k = keys[0]!;
     const request = {
@@ -126,7 +131,7 @@ test('a worker that dies while reading requests rejects them; none is answered a
 });
 
 test('a request whose reading throws on the worker is answered "not read", counted and reported once', async () => {
-  const own = new Ed25519VerifyPool(1);
+  const own = new Ed25519VerifyPool({ size: 1 });
   const warnings: Array<Error & { code?: string }> = [];
   const onWarning = (w: Error) => warnings.push(w);
   process.on('warning', onWarning);
@@ -185,8 +190,69 @@ test('the spin time is checked, and a worker told not to spin still answers ever
   }
 });
 
+test("the process's spin time, set again to another value, is reported rather than changed silently", async () => {
+  const warnings: Array<Error & { code?: string }> = [];
+  const onWarning = (w: Error & { code?: string }) => warnings.push(w);
+  process.on('warning', onWarning);
+  const spinChanges = async () => {
+    // Warnings are emitted on the next tick.
+    await new Promise((r) => setImmediate(r));
+    return warnings.filter((w) => w.code === 'RAMPART_VERIFY_SPIN_CHANGED');
+  };
+  try {
+    setVerifyWorkerSpin(1000);
+    setVerifyWorkerSpin(1000);
+    assert.equal((await spinChanges()).length, 0, 'the same value again is nothing to report');
+    assert.throws(() => setVerifyWorkerSpin(-5), RangeError);
+    setVerifyWorkerSpin(0);
+    const changes = await spinChanges();
+    assert.equal(changes.length, 1);
+    assert.match(changes[0]!.message, /from 1000 to 0 µs for every server in this process/);
+  } finally {
+    setVerifyWorkerSpin(1000);
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+  }
+});
+
+test('a check out keeps the process alive until it is answered; an idle pool does not', () => {
+  // A process with nothing else to do: if the worker were not held while the checks are out, it
+  // would exit before printing; if it were still held once they are answered, it would never exit
+  // (the pool is not closed), and the time limit ends it with a signal.
+  // A file, not --eval: the worker inherits the process's flags, and --input-type refuses files.
+  const pool = new URL('../../src/access/http-signatures/verify-pool.ts', import.meta.url).href;
+  const noble = import.meta.resolve('@noble/curves/ed25519.js');
+  const dir = mkdtempSync(join(tmpdir(), 'rampart-pool-exit-'));
+  const script = join(dir, 'child.mjs');
+  writeFileSync(
+    script,
+    `
+    import { ed25519 } from ${JSON.stringify(noble)};
+    import { Ed25519VerifyPool } from ${JSON.stringify(pool)};
+    const pool = new Ed25519VerifyPool({ size: 1 });
+    const secret = ed25519.utils.randomSecretKey();
+    const key = ed25519.getPublicKey(secret);
+    const data = new TextEncoder().encode('kept alive');
+    const signature = ed25519.sign(data, secret);
+    pool.verify(key, data, signature).then((first) =>
+      pool.verify(key, data, signature).then((second) => process.stdout.write(JSON.stringify([first, second]))),
+    );
+  `,
+  );
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(r.signal, null, 'the idle pool kept the process alive');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '[true,true]');
+});
+
+test('a pool has at least one worker', () => {
+  for (const size of [0, -1, 1.5])
+    assert.throws(() => new Ed25519VerifyPool({ size }), /at least one worker/);
+});
+
 test('what does not fit a slot is still checked, and a request too large is left to the library', async () => {
-  const own = new Ed25519VerifyPool(1);
+  const own = new Ed25519VerifyPool({ size: 1 });
   try {
     const k = keys[1]!;
     // A signature over 40 KiB of data: more than a slot holds, checked on the event loop.

@@ -14,8 +14,11 @@ export type DigestAlgorithm = 'sha-256' | 'sha-512';
 
 export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['sha-256', 'sha-512'];
 
+const NO_CONTENT = new Uint8Array(0);
+
 export function contentBytes(body: Uint8Array | string | undefined): Uint8Array {
-  if (body === undefined) return new Uint8Array(0);
+  // Empty, so nothing a caller does to it can change it: one serves every request without a body.
+  if (body === undefined) return NO_CONTENT;
   return typeof body === 'string' ? utf8(body) : body;
 }
 

@@ -5,7 +5,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { SignerSync, Verifier } from 'http-message-sig';
-import { InvalidInputError } from '../../core/index.ts';
+import { ed25519KeyObject, InvalidInputError, nodeCrypto, opensslVerify } from '../../core/index.ts';
 import { ED25519 } from './algorithm.ts';
 import {
   checkSpinMicros,
@@ -27,19 +27,10 @@ export function ed25519Signer(privateKey: Uint8Array): SignerSync {
 }
 
 /**
- * On Node, verification goes to OpenSSL (node:crypto), about 15× faster than JavaScript here
- * (0.08 ms against 1.3 ms per signature measured on this project's machine), which is what lets a
- * server check every service request. It is reached through `process.getBuiltinModule`, so this
- * file still loads in the browser, where @noble/curves does the work. Keys are checked with noble
- * (canonical, not of small order) before either verifies with them.
+ * On Node, verification goes to OpenSSL (core/ed25519-openssl.ts), which is what lets a server
+ * check every service request; in the browser @noble/curves does the work. Keys are checked with
+ * noble (canonical, not of small order) before either verifies with them.
  */
-type NodeCrypto = typeof import('node:crypto');
-const nodeCrypto = (
-  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
-const SPKI_ED25519_PREFIX = new Uint8Array([
-  0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
-]);
 
 type NativeVerify = (data: Uint8Array, signature: Uint8Array) => boolean | Promise<boolean>;
 
@@ -68,11 +59,8 @@ function nativeVerify(publicKey: Uint8Array): NativeVerify | undefined {
       return pool.verify(key, data, signature);
     };
   }
-  const der = new Uint8Array(SPKI_ED25519_PREFIX.length + 32);
-  der.set(SPKI_ED25519_PREFIX);
-  der.set(publicKey, SPKI_ED25519_PREFIX.length);
-  const key = nodeCrypto.createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
-  return (data, signature) => nodeCrypto.verify(null, data, key, signature);
+  const key = ed25519KeyObject(publicKey);
+  return (data, signature) => opensslVerify(key, data, signature);
 }
 
 /**
@@ -108,12 +96,31 @@ export function requestCheckPool(): Ed25519VerifyPool | undefined {
   return pool;
 }
 
+/** Whether setVerifyWorkerSpin has been called (a server set the value from its configuration). */
+let spinConfigured = false;
+
 /**
  * How long the process's verification workers look for more work before sleeping, µs
  * (`access.verifyWorkerSpinMicros`): for workers started later and those running now.
+ *
+ * The workers are the process's, shared by every server in it (one per core is what they are
+ * sized for), so the value is too: a second server configured differently changes the first one's
+ * workers. That is said once, as a process warning (RAMPART_VERIFY_SPIN_CHANGED), rather than
+ * silently.
  */
 export function setVerifyWorkerSpin(micros: number): void {
-  spinMicros = checkSpinMicros(micros);
+  checkSpinMicros(micros);
+  if (spinConfigured && micros !== spinMicros)
+    globalThis.process?.emitWarning(
+      `the verification workers' spin time changes from ${spinMicros} to ${micros} µs for every server in this process`,
+      {
+        code: 'RAMPART_VERIFY_SPIN_CHANGED',
+        detail:
+          'access.verifyWorkerSpinMicros applies process-wide; servers in one process should agree on it',
+      },
+    );
+  spinConfigured = true;
+  spinMicros = micros;
   if (pool) pool.spinMicros = micros;
 }
 

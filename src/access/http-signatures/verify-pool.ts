@@ -28,6 +28,7 @@
  * and the next check starts a fresh one.
  */
 import type { Worker } from 'node:worker_threads';
+import { ed25519KeyObject, opensslVerify } from '../../core/ed25519-openssl.ts';
 import {
   CONTROL_WORDS,
   ITEM_HEADER,
@@ -54,8 +55,6 @@ const os = getBuiltin?.('node:os') as Os | undefined;
 export const verifyPoolAvailable = threads !== undefined && os !== undefined;
 
 const WORKER_URL = new URL('./verify-worker.mjs', import.meta.url);
-type NodeCrypto = typeof import('node:crypto');
-const nodeCrypto = getBuiltin?.('node:crypto') as NodeCrypto | undefined;
 
 /**
  * How long a worker keeps looking for the next item before it sleeps, µs. Waking a sleeping worker
@@ -130,6 +129,8 @@ interface Lane {
   /** Items written and answered so far (the control words hold them modulo 2^32). */
   written: number;
   answered: number;
+  /** Whether the worker is ref'd (keeps the process alive): while checks are out. */
+  referenced: boolean;
 }
 
 /** A request as the worker reads it: [method, url, requestTarget, label, headers, base64 key]. */
@@ -149,21 +150,9 @@ function requestTuple(r: RequestToCheck): RequestTuple {
   ];
 }
 
-// RFC 8410 §4 SubjectPublicKeyInfo for Ed25519: this prefix, then the raw 32-byte key.
-const SPKI_PREFIX = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
-
 /** A check too large for a slot, made here (rare: a signature base over 32 KiB). */
 function verifyHere({ publicKey, data, signature }: Signature): boolean {
-  const key = nodeCrypto!.createPublicKey({
-    key: Buffer.from([...SPKI_PREFIX, ...publicKey]),
-    format: 'der',
-    type: 'spki',
-  });
-  try {
-    return nodeCrypto!.verify(null, data, key, signature);
-  } catch {
-    return false;
-  }
+  return opensslVerify(ed25519KeyObject(publicKey), data, signature);
 }
 
 export interface VerifyPoolOptions {
@@ -179,12 +168,12 @@ export class Ed25519VerifyPool {
   private readonly lanes: Array<Lane | undefined>;
   /** Checks waiting for a free slot, in order. */
   private queue: Pending[] = [];
-  private refillScheduled = false;
 
-  constructor(options: VerifyPoolOptions | number = {}) {
-    const o = typeof options === 'number' ? { size: options } : options;
-    this.size = o.size ?? Math.max(1, Math.min(4, (os?.availableParallelism() ?? 2) - 1));
-    this.#spinMicros = checkSpinMicros(o.spinMicros ?? DEFAULT_SPIN_MICROS);
+  constructor(options: VerifyPoolOptions = {}) {
+    this.size = options.size ?? Math.max(1, Math.min(4, (os?.availableParallelism() ?? 2) - 1));
+    if (!Number.isInteger(this.size) || this.size < 1)
+      throw new RangeError(`a verification pool has at least one worker, not ${this.size}`);
+    this.#spinMicros = checkSpinMicros(options.spinMicros ?? DEFAULT_SPIN_MICROS);
     this.lanes = Array.from({ length: this.size }, () => undefined);
   }
 
@@ -309,7 +298,12 @@ export class Ed25519VerifyPool {
     Atomics.store(lane.control, WRITTEN, lane.written | 0);
     // Only a sleeping worker needs waking (it says so before it sleeps, and looks again after).
     if (Atomics.load(lane.control, WORKER_SLEEPS) === 1) Atomics.notify(lane.control, WRITTEN);
-    lane.worker.ref();
+    // While a check is out the worker keeps the process alive (its answer is awaited); idle, it does
+    // not. Only the change is made (each call crosses into C++).
+    if (!lane.referenced) {
+      lane.worker.ref();
+      lane.referenced = true;
+    }
   }
 
   /**
@@ -326,13 +320,15 @@ export class Ed25519VerifyPool {
       if (item.kind === SIGNATURE) item.resolve((result === 1) as never);
       else item.resolve((result ?? undefined) as never);
     }
-    if (lane.answered === lane.written) lane.worker.unref();
+    if (lane.answered === lane.written) {
+      lane.worker.unref();
+      lane.referenced = false;
+    }
     if (this.queue.length > 0) this.refill();
   }
 
   /** Writes what waited for room, now that answers freed slots. */
   private refill(): void {
-    this.refillScheduled = false;
     const touched = new Set<Lane>();
     while (this.queue.length > 0) {
       const lane = this.laneWithRoom();
@@ -354,6 +350,7 @@ export class Ed25519VerifyPool {
       pending: Array.from({ length: SLOTS }, () => undefined),
       written: 0,
       answered: 0,
+      referenced: false,
     };
     Atomics.store(lane.control, SPIN_MICROS, this.#spinMicros);
     worker.on(
@@ -391,10 +388,9 @@ export class Ed25519VerifyPool {
       lane.pending[slot] = undefined;
     }
     lane.answered = lane.written;
-    // What was waiting goes to another worker (or a fresh one).
-    if (this.queue.length > 0 && !this.refillScheduled) {
-      this.refillScheduled = true;
-      setImmediate(() => this.refill());
-    }
+    // What was waiting goes to another worker (or a fresh one), on the next turn: by then every
+    // lane that failed with this one has been let go, so none is written to again. A refill with
+    // nothing to do does nothing, so one per failure is harmless.
+    if (this.queue.length > 0) setImmediate(() => this.refill());
   }
 }

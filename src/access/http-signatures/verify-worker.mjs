@@ -8,12 +8,22 @@
 //   request what canonical.ts read and the verdict, or null (not read: the library reads it on the
 //   event loop). With them, when there were any, the number of requests whose reading threw
 //   (`errors`) and the last such error's text.
-import { createPublicKey, verify } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
-// RFC 8410 §4 SubjectPublicKeyInfo for Ed25519: this prefix, then the raw 32-byte key.
-const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+// canonical.ts, the layout and the OpenSSL helpers are TypeScript: loaded before the first item is
+// read, in a tsx namespace of this worker's own (the main thread's loader, registered by
+// bin/rampart.mjs, does not reach workers). If they cannot load, the worker ends with the error and
+// the pool rejects what it held.
+const tsx = register({ namespace: 'rampart-verify-worker' });
+const { SLOTS, SLOT_BYTES, WRITTEN, WORKER_SLEEPS, SPIN_MICROS, SIGNATURE, ITEM_HEADER, KEY_AND_SIGNATURE } =
+  await tsx.import('./verify-layout.ts', import.meta.url);
+const { canonicalSignature } = await tsx.import('./canonical.ts', import.meta.url);
+const { ed25519KeyObject, opensslVerify } = await tsx.import(
+  '../../core/ed25519-openssl.ts',
+  import.meta.url,
+);
+
 const KEYS_MAX = 1024;
 const keys = new Map();
 
@@ -21,23 +31,11 @@ const keys = new Map();
 function keyObject(text, raw) {
   let key = keys.get(text);
   if (key === undefined) {
-    key = createPublicKey({
-      key: Buffer.concat([SPKI_PREFIX, raw ?? Buffer.from(text, 'base64')]),
-      format: 'der',
-      type: 'spki',
-    });
+    key = ed25519KeyObject(raw ?? Buffer.from(text, 'base64'));
     if (keys.size >= KEYS_MAX) keys.delete(keys.keys().next().value);
     keys.set(text, key);
   }
   return key;
-}
-
-function checks(data, key, signature) {
-  try {
-    return verify(null, data, key, signature);
-  } catch {
-    return false;
-  }
 }
 
 const control = new Int32Array(workerData.control);
@@ -48,7 +46,9 @@ function answerSignature(at, length) {
   const bytes = items.subarray(at, at + length);
   const key = bytes.subarray(0, 32);
   const signature = bytes.subarray(32, KEY_AND_SIGNATURE);
-  return checks(bytes.subarray(KEY_AND_SIGNATURE), keyObject(key.toString('base64'), key), signature) ? 1 : 0;
+  return opensslVerify(keyObject(key.toString('base64'), key), bytes.subarray(KEY_AND_SIGNATURE), signature)
+    ? 1
+    : 0;
 }
 
 let errors = 0;
@@ -70,7 +70,7 @@ function answerRequest(at, length, canonicalSignature) {
       algorithm: candidate.algorithm,
       components: candidate.components.map((component) => component.name),
       parameters: candidate.parameters,
-      valid: key === null ? undefined : checks(c.base, keyObject(key), c.signature),
+      valid: key === null ? undefined : opensslVerify(keyObject(key), c.base, c.signature),
       contentDigest: c.field('content-digest'),
     };
   } catch (e) {
@@ -99,15 +99,6 @@ function send(from, results) {
   }
   parentPort.postMessage(message);
 }
-
-// canonical.ts and the layout are TypeScript: loaded before the first item is read, in a tsx
-// namespace of this worker's own (the main thread's loader, registered by bin/rampart.mjs, does not
-// reach workers). If they cannot load, the worker ends with the error and the pool rejects what it
-// held.
-const tsx = register({ namespace: 'rampart-verify-worker' });
-const { SLOTS, SLOT_BYTES, WRITTEN, WORKER_SLEEPS, SPIN_MICROS, SIGNATURE, ITEM_HEADER, KEY_AND_SIGNATURE } =
-  await tsx.import('./verify-layout.ts', import.meta.url);
-const { canonicalSignature } = await tsx.import('./canonical.ts', import.meta.url);
 
 // Answers go back a few at a time (ANSWER_EVERY), and at once when nothing else is waiting, so that
 // the event loop finishes the first requests while the worker checks the rest.
